@@ -1,0 +1,120 @@
+"""import-inventory, export-inventory, catalog, unit, return, move, regrade"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.cli import CliError
+from app.cli.common import database, print_json, publish
+from app.domain import inventory, returns
+from app.domain.catalog_view import catalog_rows
+from app.domain.csv_export import export_inventory
+from app.domain.csv_import import CsvImportError, import_inventory
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import-inventory", help="import units from a CSV file (all rows or none)")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_import)
+    p = sub.add_parser("export-inventory", help="write every unit to a CSV file")
+    p.add_argument("file", help="path, or - for standard output")
+    p.set_defaults(handler=cmd_export)
+    p = sub.add_parser("catalog", help="variations with their units by status")
+    p.add_argument("--json", action="store_true", help="JSON (the default output)")
+    p.set_defaults(handler=cmd_catalog)
+    p = sub.add_parser("unit", help="a unit with its whole history")
+    p.add_argument("code", help="IMEI or serial")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_unit)
+    p = sub.add_parser("return", help="take a shipped unit back")
+    p.add_argument("code")
+    p.add_argument("--status", required=True)
+    p.add_argument("--warehouse", required=True)
+    p.add_argument("--grade")
+    p.add_argument("--conditions", help="damage codes separated by ';' (replaces the unit's)")
+    p.set_defaults(handler=cmd_return)
+    p = sub.add_parser("move", help="move a unit to another status and/or warehouse")
+    p.add_argument("code")
+    p.add_argument("--status")
+    p.add_argument("--warehouse")
+    p.set_defaults(handler=cmd_move)
+
+
+def cmd_import(args) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text") from None
+    db = database(args)
+    try:
+        with db.sessions.begin() as s:
+            result = import_inventory(s, text)
+    except CsvImportError as exc:
+        print(f"refurbdesk: {len(exc.problems)} bad row(s) in {path.name}; nothing was imported:", file=sys.stderr)
+        for line, message in exc.problems:
+            print(f"  line {line}: {message}", file=sys.stderr)
+        return 1
+    publish(result.changes)
+    print(f"Imported {result.units} units ({result.new_products} new products, {result.new_variations} new variations).")
+    return 0
+
+
+def cmd_export(args) -> int:
+    db = database(args)
+    with db.reads() as s:
+        if args.file == "-":
+            n = export_inventory(s, sys.stdout)
+        else:
+            with open(args.file, "w", encoding="utf-8", newline="") as out:
+                n = export_inventory(s, out)
+    if args.file != "-":
+        print(f"Exported {n} units to {args.file}.")
+    return 0
+
+
+def cmd_catalog(args) -> int:
+    db = database(args)
+    with db.reads() as s:
+        print_json(catalog_rows(s))
+    return 0
+
+
+def cmd_unit(args) -> int:
+    db = database(args)
+    with db.reads() as s:
+        report = returns.unit_report(s, args.code)
+    if args.json:
+        print_json(report)
+        return 0
+    print(f"{report['imei'] or report['serial']}  {report['product']}  grade {report['grade']}  "
+          f"{report['status']} @ {report['warehouse']}")
+    for o in report["orders"]:
+        print(f"  order {o['number']} ({o['channel']}, {o['customer']}) committed {o['committed_at']}"
+              + (f", shipped {o['shipped_at']} tracking {o['tracking_number']}" if o["shipped_at"] else ""))
+    for e in report["history"]:
+        print(f"  {e['at']}  {e['event']:<11} {e['detail']}  [{e['station']} {e['operator']}]")
+    return 0
+
+
+def cmd_return(args) -> int:
+    db = database(args)
+    conditions = None if args.conditions is None else [c for c in args.conditions.split(";") if c.strip()]
+    with db.sessions.begin() as s:
+        changes = returns.receive_return(s, args.code, status=args.status, warehouse=args.warehouse,
+                                         grade=args.grade, conditions=conditions)
+    publish(changes)
+    print(changes.message or f"Returned {args.code}")
+    return 0
+
+
+def cmd_move(args) -> int:
+    db = database(args)
+    with db.sessions.begin() as s:
+        changes = inventory.move_unit(s, args.code, status=args.status, warehouse=args.warehouse)
+    publish(changes)
+    print(changes.message)
+    return 0

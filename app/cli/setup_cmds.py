@@ -1,0 +1,92 @@
+"""init, settings get/set, define …"""
+
+from __future__ import annotations
+
+import json
+
+from app.cli.common import database, print_json
+from app.domain import reference, settings
+from app.domain.setup import initialize
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create or upgrade the database and add the default lists")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("settings", help="read or change a shared setting")
+    ssub = p.add_subparsers(dest="settings_action", required=True)
+    g = ssub.add_parser("get", help="print a setting's value")
+    g.add_argument("key")
+    g.set_defaults(handler=cmd_settings_get)
+    s = ssub.add_parser("set", help="change a setting")
+    s.add_argument("key")
+    s.add_argument("value")
+    s.set_defaults(handler=cmd_settings_set)
+    lst = ssub.add_parser("list", help="every setting with its value")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=cmd_settings_list)
+
+    p = sub.add_parser("define", help="add to a user-managed list (idempotent)")
+    dsub = p.add_subparsers(dest="define_what", required=True)
+    w = dsub.add_parser("warehouse")
+    w.add_argument("name")
+    w.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_warehouse(s, a.name)))
+    st = dsub.add_parser("status", help="an inventory status")
+    st.add_argument("name")
+    st.add_argument("--sellable", action="store_true", help="units in it can be committed to orders")
+    st.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_status(s, a.name, True if a.sellable else None)))
+    gr = dsub.add_parser("grade")
+    gr.add_argument("name")
+    gr.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_grade(s, a.name)))
+    c = dsub.add_parser("condition", help="a damage code and its name, e.g. CG 'Cracked Glass'")
+    c.add_argument("code")
+    c.add_argument("name")
+    c.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_condition(s, a.code, a.name)))
+    o = dsub.add_parser("order-status")
+    o.add_argument("name")
+    o.add_argument("--open", action="store_true", help="its lines reserve stock")
+    o.add_argument("--allows-commit", action="store_true", help="units may be scanned onto it")
+    o.set_defaults(handler=lambda a: _define(
+        a, lambda s: reference.define_order_status(s, a.name, True if a.open else None, True if a.allows_commit else None)))
+
+
+def cmd_init(args) -> int:
+    db = database(args, init=False)
+    backup = initialize(db)
+    print(f"Database ready: {db.url}" + (f" (backup of the old file: {backup})" if backup else ""))
+    return 0
+
+
+def cmd_settings_get(args) -> int:
+    db = database(args)
+    with db.reads() as s:
+        value = settings.get(s, args.key)
+    print(json.dumps(value) if not isinstance(value, str) else value)
+    return 0
+
+
+def cmd_settings_set(args) -> int:
+    db = database(args)
+    with db.sessions.begin() as s:
+        settings.set_(s, args.key, settings.parse_value(args.key, args.value))
+    return 0
+
+
+def cmd_settings_list(args) -> int:
+    db = database(args)
+    with db.reads() as s:
+        values = settings.get_many(s, sorted(settings.SPECS))
+    values.pop("backmarket.sku_budget", None)
+    if args.json:
+        print_json(values)
+    else:
+        for key, value in values.items():
+            print(f"{key} = {json.dumps(value)}")
+    return 0
+
+
+def _define(args, action) -> int:
+    db = database(args)
+    with db.sessions.begin() as s:
+        action(s)
+    return 0

@@ -1,0 +1,153 @@
+"""Products, variations and SKUs: find-or-create, and SKU assignment under the uniqueness rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import reference, settings
+from app.domain.changes import Changes
+from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.models import Condition, Grade, Listing, Product, Variation, VariationCondition
+
+PRODUCT_FIELDS = ("manufacturer", "model", "model_number", "network", "capacity", "color")
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    manufacturer: str
+    model: str
+    model_number: str = ""
+    network: str = ""
+    capacity: str = ""
+    color: str = ""
+
+    def cleaned(self) -> ProductSpec:
+        values = {f: " ".join((getattr(self, f) or "").split()) for f in PRODUCT_FIELDS}
+        if not values["manufacturer"] or not values["model"]:
+            raise InvalidInput("A product needs at least a manufacturer and a model.")
+        return ProductSpec(**values)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (getattr(self, f) for f in PRODUCT_FIELDS) if p)
+
+
+def normalize_sku(sku: str | None) -> str | None:
+    cleaned = (sku or "").strip()
+    return cleaned.lower() if cleaned else None
+
+
+def condition_key(condition_ids) -> str:
+    return ",".join(str(i) for i in sorted(set(condition_ids)))
+
+
+def find_or_create_product(session: Session, spec: ProductSpec) -> Product:
+    spec = spec.cleaned()
+    row = session.scalar(select(Product).filter_by(**{f: getattr(spec, f) for f in PRODUCT_FIELDS}))
+    if row is None:
+        row = Product(**{f: getattr(spec, f) for f in PRODUCT_FIELDS})
+        session.add(row)
+        session.flush()
+    return row
+
+
+def find_or_create_variation(
+    session: Session, product: Product, grade: Grade, conditions: list[Condition]
+) -> tuple[Variation, bool]:
+    key = condition_key(c.id for c in conditions)
+    row = session.scalar(
+        select(Variation).where(
+            Variation.product_id == product.id, Variation.grade_id == grade.id, Variation.condition_key == key
+        )
+    )
+    if row is not None:
+        return row, False
+    row = Variation(product_id=product.id, grade_id=grade.id, condition_key=key)
+    session.add(row)
+    session.flush()
+    for c in conditions:
+        session.add(VariationCondition(variation_id=row.id, condition_id=c.id))
+    session.flush()
+    session.refresh(row)
+    return row, True
+
+
+def variation_for(
+    session: Session, spec: ProductSpec, grade_name: str, condition_codes
+) -> tuple[Variation, bool]:
+    grade = reference.grade(session, grade_name)
+    conditions = reference.conditions(session, condition_codes)
+    product = find_or_create_product(session, spec)
+    return find_or_create_variation(session, product, grade, conditions)
+
+
+def get_variation(session: Session, variation_id: int) -> Variation:
+    row = session.get(Variation, variation_id)
+    if row is None:
+        raise NotFound(f"There is no variation with id {variation_id}.")
+    return row
+
+
+def variation_label(v: Variation) -> str:
+    codes = "+".join(c.code for c in v.conditions)
+    return f"{v.product.display_name} · {v.grade.name}" + (f" · {codes}" if codes else "")
+
+
+def sku_holders(session: Session, sku: str, exclude: set[int] = frozenset()) -> list[Variation]:
+    norm = normalize_sku(sku)
+    if norm is None:
+        return []
+    rows = session.scalars(select(Variation).where(Variation.sku_norm == norm).order_by(Variation.id))
+    return [v for v in rows if v.id not in exclude]
+
+
+def check_sku_free(session: Session, sku: str | None, variation_ids: set[int]) -> None:
+    """With SKU uniqueness on, a SKU may sit on one variation only (compared case-insensitively)."""
+    if normalize_sku(sku) is None or not settings.get(session, "catalog.sku_unique"):
+        return
+    if len(variation_ids) > 1:
+        raise Conflict(
+            f"SKU “{sku}” cannot go on {len(variation_ids)} variations: SKUs must be unique "
+            "(turn off catalog.sku_unique to let several variations feed one SKU)."
+        )
+    holders = sku_holders(session, sku, exclude=variation_ids)
+    if holders:
+        raise Conflict(
+            f"SKU “{sku}” is already used by {variation_label(holders[0])} (variation {holders[0].id}); "
+            "SKUs must be unique."
+        )
+
+
+def assign_sku(session: Session, variation_ids, sku: str | None) -> Changes:
+    """Give one SKU to one or several variations (None or "" clears it)."""
+    ids = set(variation_ids)
+    if not ids:
+        raise InvalidInput("Choose at least one variation for the SKU.")
+    cleaned = (sku or "").strip() or None
+    if cleaned is not None and (len(cleaned) > 120 or any(ch in cleaned for ch in "\t\r\n")):
+        raise InvalidInput("A SKU is at most 120 characters on one line.")
+    rows = list(session.scalars(select(Variation).where(Variation.id.in_(ids)).with_for_update()))
+    missing = ids - {v.id for v in rows}
+    if missing:
+        raise NotFound(f"There is no variation with id {min(missing)}.")
+    check_sku_free(session, cleaned, ids)
+    old = {v.sku_norm for v in rows if v.sku_norm}
+    for v in rows:
+        v.sku = cleaned
+        v.sku_norm = normalize_sku(cleaned)
+    session.flush()
+    # Variations that share the old or new SKU see their SKU-line demand change too.
+    touched = set(ids)
+    norms = old | ({normalize_sku(cleaned)} if cleaned else set())
+    if norms:
+        touched |= set(session.scalars(select(Variation.id).where(Variation.sku_norm.in_(norms))))
+    listings = set(session.scalars(select(Listing.id).where(Listing.sku_norm.in_(norms)))) if norms else set()
+    return Changes.of(variations=touched, listings=listings, catalog=True,
+                      message=f"SKU {cleaned or '(none)'} on {len(ids)} variation(s)")
+
+
+def count_variations(session: Session) -> int:
+    return session.scalar(select(func.count(Variation.id))) or 0

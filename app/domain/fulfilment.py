@@ -1,0 +1,216 @@
+"""The packing station's rules: commit a scanned unit to an order, undo it, ship the order.
+
+Every refusal is a ScanRefused whose `reason` names the failed check and whose message says,
+in a packer's words, what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain import history, inventory, orders, reference, settings
+from app.domain.changes import Changes
+from app.domain.codes import parse_unit_code
+from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
+from app.domain.station import Actor, current_actor
+from app.models import Commitment, Order, OrderLine, OutboxMessage, Unit
+from app.models.base import utcnow
+
+# The checks, in the order the packing station applies them.
+ORDER_CLOSED = "order_not_committable"
+INVALID_CODE = "invalid_code"
+UNKNOWN_UNIT = "unknown_unit"
+ALREADY_COMMITTED = "already_committed"
+ALREADY_SHIPPED = "already_shipped"
+NOT_SELLABLE = "not_sellable"
+NO_MATCHING_LINE = "no_matching_line"
+LINE_COMPLETE = "line_complete"
+ORDER_INCOMPLETE = "order_incomplete"
+
+
+@dataclass(frozen=True)
+class ScanVerdict:
+    """A committed scan: which unit went onto which line, and how full the line is now."""
+
+    order_number: str
+    unit_id: int
+    code: str
+    line_id: int
+    scanned: int
+    wanted: int
+    product: str
+    changes: Changes
+
+    @property
+    def message(self) -> str:
+        return f"{self.code} → {self.product} ({self.scanned}/{self.wanted})"
+
+
+def _line_matches(line: OrderLine, unit: Unit) -> bool:
+    if line.closed or line.unmapped:
+        return False
+    if line.variation_id is not None:
+        return line.variation_id == unit.variation_id
+    return line.sku_norm is not None and line.sku_norm == unit.variation.sku_norm
+
+
+def _last_shipment(session: Session, unit_id: int) -> tuple[str, str] | None:
+    row = session.execute(
+        select(Order.number, Commitment.shipped_at)
+        .join(Order, Order.id == Commitment.order_id)
+        .where(Commitment.unit_id == unit_id, Commitment.shipped_at.is_not(None))
+        .order_by(Commitment.shipped_at.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1].strftime("%Y-%m-%d")) if row else None
+
+
+def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
+    """Commit the scanned unit to the first line of the order it can fill."""
+    actor = actor or current_actor()
+    order = orders.get_order(session, order_number, lock=True)
+    if not order.status.allows_commit:
+        raise ScanRefused(
+            f"Order {order.number} is {order.status.name}: units cannot be scanned onto it.", reason=ORDER_CLOSED
+        )
+    try:
+        code = parse_unit_code(raw_code).value
+    except InvalidCode as exc:
+        raise ScanRefused(str(exc), reason=INVALID_CODE) from None
+    try:
+        unit = inventory.find_unit(session, code, lock=True)
+    except NotFound as exc:
+        raise ScanRefused(str(exc), reason=UNKNOWN_UNIT) from None
+
+    current = session.execute(
+        select(Order.number, Commitment.order_id)
+        .join(Order, Order.id == Commitment.order_id)
+        .where(Commitment.unit_id == unit.id, Commitment.active.is_(True))
+    ).first()
+    if current is not None:
+        where = "this order" if current.order_id == order.id else f"order {current.number}"
+        raise ScanRefused(f"{unit.code} is already committed to {where}.", reason=ALREADY_COMMITTED)
+    if unit.status.name == settings.get(session, "inventory.sold_status"):
+        shipped = _last_shipment(session, unit.id)
+        detail = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
+        raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
+    if not unit.status.sellable:
+        raise ScanRefused(
+            f"{unit.code} is in status {unit.status.name}, which is not sellable.", reason=NOT_SELLABLE
+        )
+
+    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update()))
+    matching = [line for line in lines if _line_matches(line, unit)]
+    if not matching:
+        product = unit.variation.product.display_name
+        hint = ""
+        if any(line.unmapped and not line.closed for line in lines):
+            hint = " (a line of this order is for an unmapped Back Market listing: map it first)"
+        raise ScanRefused(
+            f"{unit.code} ({product}, grade {unit.variation.grade.name}) matches no line of order {order.number}{hint}.",
+            reason=NO_MATCHING_LINE,
+        )
+    counts = orders.line_scanned_counts(session, order.id)
+    open_line = next((line for line in matching if counts.get(line.id, 0) < line.quantity), None)
+    if open_line is None:
+        line = matching[0]
+        raise ScanRefused(
+            f"The line for {unit.variation.product.display_name} is already complete "
+            f"({counts.get(line.id, 0)}/{line.quantity}).",
+            reason=LINE_COMPLETE,
+        )
+    try:
+        with session.begin_nested():
+            session.add(Commitment(unit_id=unit.id, line_id=open_line.id, order_id=order.id, station=actor.station))
+            session.flush()
+    except IntegrityError:
+        # The partial unique index: another station committed this unit a moment ago.
+        raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
+    history.record(session, unit.id, history.COMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
+    session.flush()
+    scanned = counts.get(open_line.id, 0) + 1
+    changes = Changes.of(orders={order.id}, units={unit.id}, variations={unit.variation_id} | orders.affected_variations(session, order.id))
+    return ScanVerdict(order.number, unit.id, unit.code, open_line.id, scanned, open_line.quantity,
+                       unit.variation.product.display_name, changes)
+
+
+def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:
+    """Undo a scan: the unit leaves the order and is free again."""
+    order = orders.get_order(session, order_number, lock=True)
+    unit = inventory.find_unit(session, raw_code, lock=True)
+    commitment = session.scalar(
+        select(Commitment).where(Commitment.unit_id == unit.id, Commitment.order_id == order.id, Commitment.active.is_(True))
+    )
+    if commitment is None:
+        raise DomainError(f"{unit.code} is not committed to order {order.number}.", reason="not_committed")
+    commitment.active = False
+    commitment.released_at = utcnow()
+    history.record(session, unit.id, history.UNCOMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
+    session.flush()
+    return Changes.of(orders={order.id}, units={unit.id}, variations={unit.variation_id} | orders.affected_variations(session, order.id),
+                      message=f"{unit.code} removed from {order.number}")
+
+
+def missing_units(session: Session, order: Order) -> int:
+    counts = orders.line_scanned_counts(session, order.id)
+    return sum(max(0, line.quantity - counts.get(line.id, 0)) for line in order.lines if not line.closed)
+
+
+def ship_order(
+    session: Session,
+    order_number: str,
+    tracking: str,
+    carrier: str | None = None,
+    *,
+    allow_incomplete: bool = False,
+    actor: Actor | None = None,
+) -> Changes:
+    """Ship: scanned units become Sold, the order moves to the shipped status, Back Market is told."""
+    actor = actor or current_actor()
+    tracking = (tracking or "").strip()
+    if not tracking:
+        raise DomainError("Shipping needs a tracking number.", reason="no_tracking")
+    order = orders.get_order(session, order_number, lock=True)
+    if not order.status.is_open:
+        raise DomainError(f"Order {order.number} is {order.status.name}; it cannot be shipped.", reason=ORDER_CLOSED)
+    commitments = list(
+        session.scalars(select(Commitment).where(Commitment.order_id == order.id, Commitment.active.is_(True)).with_for_update())
+    )
+    if not commitments:
+        raise DomainError(f"Nothing is scanned onto order {order.number} yet.", reason=ORDER_INCOMPLETE)
+    missing = missing_units(session, order)
+    if missing and not allow_incomplete:
+        raise DomainError(f"Order {order.number} is missing {missing} unit(s); scan them or ship it as incomplete.",
+                          reason=ORDER_INCOMPLETE)
+    sold = reference.status(session, settings.get(session, "inventory.sold_status"))
+    now = utcnow()
+    unit_ids = set()
+    for c in commitments:
+        c.active = False
+        c.shipped_at = now
+        unit = session.get(Unit, c.unit_id)
+        unit.status_id = sold.id
+        unit_ids.add(unit.id)
+        history.record(session, unit.id, history.SHIPPED, f"order {order.number} · {tracking}", order_id=order.id, actor=actor)
+    variations = orders.affected_variations(session, order.id)
+    order.status_id = orders.status_named(session, "orders.shipped_status").id
+    order.tracking_number = tracking
+    order.carrier = (carrier or "").strip() or None
+    order.shipped_at = now
+    if order.channel.name == reference.BACK_MARKET and order.external_id:
+        # The sync sends it; persisted here, in the same transaction, so it survives a crash.
+        session.add(OutboxMessage(kind="ship_order", order_id=order.id,
+                                  payload=json.dumps({"tracking": tracking, "carrier": order.carrier})))
+    session.flush()
+    return Changes.of(orders={order.id}, units=unit_ids, variations=variations, message=f"Shipped {order.number}")
+
+
+def committed_count(session: Session, order_id: int) -> int:
+    return session.scalar(
+        select(func.count(Commitment.id)).where(Commitment.order_id == order_id, Commitment.active.is_(True))
+    ) or 0

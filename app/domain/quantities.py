@@ -1,0 +1,179 @@
+"""The calculated quantity: what each Back Market listing should show (PRODUCT.md).
+
+available(L)   = units of M(L) in a counted status and warehouse, not committed to an open order
+outstanding(L) = what open-order lines that M(L) can fill still want (wanted − committed)
+calculated(L)  = max(0, available − outstanding), then the listing's reserve and max-listed rules
+
+Computed for every listing (or a chosen few) in one grouped SQL statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import Session
+
+from app.domain import settings
+from app.domain.changes import Changes
+from app.models import InventoryStatus, Listing, Variation, Warehouse
+
+# listing_match(lid, vid): the match set of every listing considered.
+_MATCH_VARIATION = "SELECT L.id AS lid, L.variation_id AS vid FROM bm_listings L WHERE L.variation_id IS NOT NULL {listing_filter}"
+_MATCH_SKU = "SELECT L.id AS lid, v.id AS vid FROM bm_listings L JOIN variations v ON v.sku_norm = L.sku_norm WHERE 1=1 {listing_filter}"
+_MATCH_PREVIEW = "SELECT 0 AS lid, v.id AS vid FROM variations v WHERE v.id IN :preview_ids"
+
+_QUERY = """
+WITH listing_match AS ({match}),
+avail AS (
+    SELECT u.variation_id AS vid, COUNT(*) AS n FROM units u
+    WHERE u.status_id IN :statuses {warehouse_filter} {unit_filter}
+    GROUP BY u.variation_id
+),
+busy AS (
+    SELECT u.variation_id AS vid, COUNT(*) AS n FROM commitments c JOIN units u ON u.id = c.unit_id
+    WHERE c.active AND u.status_id IN :statuses {warehouse_filter}
+    GROUP BY u.variation_id
+),
+scanned AS (
+    SELECT c.line_id AS line_id, COUNT(*) AS n FROM commitments c WHERE c.active GROUP BY c.line_id
+),
+remaining AS (
+    SELECT l.id AS line_id, l.variation_id AS vid, l.sku_norm AS sku_norm,
+           l.quantity - COALESCE(s.n, 0) AS rem
+    FROM order_lines l
+    JOIN orders o ON o.id = l.order_id
+    JOIN order_statuses os ON os.id = o.status_id
+    LEFT JOIN scanned s ON s.line_id = l.id
+    WHERE os.is_open AND NOT l.closed AND l.quantity > COALESCE(s.n, 0)
+),
+line_listing AS (
+    SELECT m.lid AS lid, r.line_id AS line_id, r.rem AS rem
+    FROM listing_match m JOIN remaining r ON r.vid = m.vid
+    UNION
+    SELECT m.lid, r.line_id, r.rem
+    FROM listing_match m JOIN variations v ON v.id = m.vid JOIN remaining r ON r.sku_norm = v.sku_norm
+),
+matched AS (SELECT lid, COUNT(*) AS n FROM listing_match GROUP BY lid),
+avail_by AS (SELECT m.lid AS lid, SUM(a.n) AS n FROM listing_match m JOIN avail a ON a.vid = m.vid GROUP BY m.lid),
+busy_by AS (SELECT m.lid AS lid, SUM(b.n) AS n FROM listing_match m JOIN busy b ON b.vid = m.vid GROUP BY m.lid),
+out_by AS (SELECT lid, SUM(rem) AS n FROM line_listing GROUP BY lid)
+SELECT mt.lid, mt.n, COALESCE(ab.n, 0) - COALESCE(bb.n, 0), COALESCE(ob.n, 0)
+FROM matched mt
+LEFT JOIN avail_by ab ON ab.lid = mt.lid
+LEFT JOIN busy_by bb ON bb.lid = mt.lid
+LEFT JOIN out_by ob ON ob.lid = mt.lid
+"""
+
+
+@dataclass(frozen=True)
+class ListingQuantity:
+    listing_id: int  # local id of the listing
+    available: int
+    outstanding: int
+    calculated: int | None  # None: empty match set, never written
+    reason: str | None = None  # why there is no calculated quantity, or which rule lowered it
+
+
+def apply_rules(raw: int, reserve: int, max_listed: int | None) -> int:
+    value = max(0, raw - max(0, reserve or 0))
+    if max_listed is not None:
+        value = min(value, max(0, max_listed))
+    return value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The counted statuses and warehouses (ids), from the integration settings."""
+
+    status_ids: tuple[int, ...]
+    warehouse_ids: tuple[int, ...] | None  # None: every warehouse
+    mode: str
+
+    @classmethod
+    def load(cls, session: Session) -> Scope:
+        values = settings.get_many(session, ["backmarket.statuses", "backmarket.warehouses", "backmarket.mapping"])
+        names = [n.lower() for n in values["backmarket.statuses"]]
+        status_ids = tuple(
+            session.scalars(select(InventoryStatus.id).where(InventoryStatus.name.in_(values["backmarket.statuses"])))
+        ) if names else ()
+        wh = values["backmarket.warehouses"]
+        warehouse_ids = tuple(session.scalars(select(Warehouse.id).where(Warehouse.name.in_(wh)))) if wh else None
+        return cls(status_ids or (-1,), (warehouse_ids or (-1,)) if wh else None, values["backmarket.mapping"])
+
+
+def _run(session: Session, scope: Scope, match: str, params: dict, restrict_units: bool) -> list[tuple[int, int, int, int]]:
+    sql = _QUERY.format(
+        match=match,
+        warehouse_filter="AND u.warehouse_id IN :warehouses" if scope.warehouse_ids is not None else "",
+        unit_filter="AND u.variation_id IN (SELECT vid FROM listing_match)" if restrict_units else "",
+    )
+    stmt = text(sql).bindparams(bindparam("statuses", expanding=True))
+    params = dict(params, statuses=list(scope.status_ids))
+    if scope.warehouse_ids is not None:
+        stmt = stmt.bindparams(bindparam("warehouses", expanding=True))
+        params["warehouses"] = list(scope.warehouse_ids)
+    for name in ("listing_ids", "preview_ids"):
+        if name in params:
+            stmt = stmt.bindparams(bindparam(name, expanding=True))
+    return [tuple(row) for row in session.execute(stmt, params)]
+
+
+def calculated_quantities(
+    session: Session, listing_ids: set[int] | None = None, scope: Scope | None = None
+) -> dict[int, ListingQuantity]:
+    """Every listing's quantity (or only `listing_ids`'), keyed by local listing id."""
+    scope = scope or Scope.load(session)
+    listing_filter = "AND L.id IN :listing_ids" if listing_ids is not None else ""
+    template = _MATCH_VARIATION if scope.mode == "variation" else _MATCH_SKU
+    params: dict = {}
+    if listing_ids is not None:
+        if not listing_ids:
+            return {}
+        params["listing_ids"] = sorted(listing_ids)
+    rows = {lid: (avail, out) for lid, _n, avail, out in _run(
+        session, scope, template.format(listing_filter=listing_filter), params, restrict_units=listing_ids is not None)}
+    stmt = select(Listing.id, Listing.reserve, Listing.max_listed)
+    if listing_ids is not None:
+        stmt = stmt.where(Listing.id.in_(sorted(listing_ids)))
+    result: dict[int, ListingQuantity] = {}
+    for lid, reserve, max_listed in session.execute(stmt):
+        if lid not in rows:
+            why = ("not mapped to a variation" if scope.mode == "variation"
+                   else "no variation carries this SKU")
+            result[lid] = ListingQuantity(lid, 0, 0, None, why)
+            continue
+        avail, out = rows[lid]
+        raw = max(0, avail - out)
+        calc = apply_rules(raw, reserve, max_listed)
+        reason = None
+        if calc < raw:
+            capped = max_listed is not None and calc == max_listed
+            reason = f"listed at most {max_listed}" if capped else f"{reserve} kept in reserve"
+        result[lid] = ListingQuantity(lid, avail, out, calc, reason)
+    return result
+
+
+def match_set_quantity(session: Session, variation_ids: set[int], scope: Scope | None = None) -> tuple[int, int]:
+    """(available, outstanding) for a set of variations taken as one match set — the mapping preview."""
+    if not variation_ids:
+        return 0, 0
+    scope = scope or Scope.load(session)
+    rows = _run(session, scope, _MATCH_PREVIEW, {"preview_ids": sorted(variation_ids)}, restrict_units=True)
+    return (rows[0][2], rows[0][3]) if rows else (0, 0)
+
+
+def affected_listings(session: Session, changes: Changes, scope: Scope | None = None) -> set[int] | None:
+    """Listings whose match set a change touched; None means "all of them" (a settings change)."""
+    if changes.settings:
+        return None
+    ids = set(changes.listing_ids)
+    if changes.variation_ids:
+        scope = scope or Scope.load(session)
+        vids = sorted(changes.variation_ids)
+        if scope.mode == "variation":
+            ids |= set(session.scalars(select(Listing.id).where(Listing.variation_id.in_(vids))))
+        else:
+            skus = select(Variation.sku_norm).where(Variation.id.in_(vids), Variation.sku_norm.is_not(None))
+            ids |= set(session.scalars(select(Listing.id).where(Listing.sku_norm.in_(skus))))
+    return ids

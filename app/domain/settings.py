@@ -1,0 +1,130 @@
+"""Settings every station shares, each declared once: name, type, default, meaning."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import InvalidInput
+from app.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: type
+    default: Any
+    help: str
+
+
+DEFAULT_ORDER_STATE_MAP = {
+    "0": "Awaiting payment",
+    "10": "Awaiting payment",
+    "1": "New",
+    "3": "Ready to ship",
+    "9": "Shipped",
+    "8": "Cancelled",
+    "cancelled": "Cancelled",
+    "refunded": "Refunded",
+}
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("catalog.sku_unique", bool, True, "two variations may not share a SKU"),
+        SettingSpec("inventory.sold_status", str, "Sold", "status a unit takes when shipped"),
+        SettingSpec("inventory.returned_status", str, "Returned", "default status for a returned unit"),
+        SettingSpec("orders.new_status", str, "New", "status of a new direct order"),
+        SettingSpec("orders.shipped_status", str, "Shipped", "status of a shipped order"),
+        SettingSpec("orders.cancelled_status", str, "Cancelled", "status of a cancelled order"),
+        SettingSpec("orders.refunded_status", str, "Refunded", "status of a refunded order"),
+        SettingSpec("backmarket.platform", str, "eu", "eu, us or ap"),
+        SettingSpec("backmarket.preprod", bool, False, "use Back Market's pre-production copy"),
+        SettingSpec("backmarket.api_url", str, "", "custom base URL (the local sandbox); overrides platform"),
+        SettingSpec("backmarket.market", str, "", "Accept-Language market, e.g. fr-fr (default per platform)"),
+        SettingSpec("backmarket.user_agent", str, "", "User-Agent, BM-Company-Integration;contact@example.com"),
+        SettingSpec("backmarket.mapping", str, "sku", "listings map to 'variation' or 'sku'"),
+        SettingSpec("backmarket.customer_name", str, "shipping", "customer is the 'shipping' name or the 'channel'"),
+        SettingSpec("backmarket.statuses", list, ["Available"], "inventory statuses that count towards quantities"),
+        SettingSpec("backmarket.warehouses", list, [], "warehouses that count; empty means every warehouse"),
+        SettingSpec("backmarket.order_states", dict, DEFAULT_ORDER_STATE_MAP, "Back Market state -> local order status"),
+        SettingSpec("backmarket.auto_accept", bool, False, "accept paid lines automatically when stock covers them"),
+        SettingSpec("backmarket.since_days", int, 30, "how far back the first order import looks"),
+        SettingSpec("backmarket.enabled", bool, True, "run the Back Market sync"),
+        SettingSpec("backmarket.interval_seconds", int, 60, "seconds between full sync cycles"),
+        SettingSpec("backmarket.orders_checkpoint", str, "", "date_modification of the newest imported order"),
+        SettingSpec("backmarket.sku_budget", list, [], "timestamps of recent listing writes (2,000 SKU lines/hour)"),
+    )
+}
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        known = ", ".join(sorted(SPECS))
+        raise InvalidInput(f"Unknown setting “{key}”. Known settings: {known}.") from None
+
+
+def parse_value(key: str, text: str) -> Any:
+    """Turn command-line text into the setting's type, or say why it can't be."""
+    spec = _spec(key)
+    raw = text.strip()
+    if spec.kind is bool:
+        lowered = raw.lower()
+        if lowered in ("true", "on", "yes", "1"):
+            return True
+        if lowered in ("false", "off", "no", "0"):
+            return False
+        raise InvalidInput(f"{key} takes true or false, not “{text}”.")
+    if spec.kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise InvalidInput(f"{key} takes a whole number, not “{text}”.") from None
+    if spec.kind is list:
+        if raw.startswith("["):
+            value = json.loads(raw)
+            if not isinstance(value, list):
+                raise InvalidInput(f"{key} takes a list.")
+            return value
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if spec.kind is dict:
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            raise InvalidInput(f"{key} takes a JSON object.") from None
+        if not isinstance(value, dict):
+            raise InvalidInput(f"{key} takes a JSON object.")
+        return value
+    return raw
+
+
+def get(session: Session, key: str) -> Any:
+    spec = _spec(key)
+    row = session.get(Setting, key)
+    if row is None:
+        return json.loads(json.dumps(spec.default))  # a copy: callers may mutate it
+    return json.loads(row.value)
+
+
+def set_(session: Session, key: str, value: Any) -> None:
+    spec = _spec(key)
+    if not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
+        raise InvalidInput(f"{key} takes a {spec.kind.__name__}, not {type(value).__name__}.")
+    row = session.get(Setting, key)
+    encoded = json.dumps(value)
+    if row is None:
+        session.add(Setting(key=key, value=encoded))
+    else:
+        row.value = encoded
+    session.flush()
+
+
+def get_many(session: Session, keys: list[str]) -> dict[str, Any]:
+    rows = {r.key: r for r in session.scalars(select(Setting).where(Setting.key.in_(keys)))}
+    return {k: (json.loads(rows[k].value) if k in rows else get(session, k)) for k in keys}

@@ -1,0 +1,16 @@
+"""SQLAlchemy 2.0 typed models; importing this package registers every table on `Base.metadata`."""
+
+from app.models.backmarket import Listing, OutboxMessage, SyncLease, SyncRun
+from app.models.base import Base, utcnow
+from app.models.catalog import Condition, Grade, Product, Variation, VariationCondition
+from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, Warehouse
+from app.models.orders import Channel, Commitment, Customer, Order, OrderLine, OrderStatus
+from app.models.settings import Setting
+
+__all__ = [
+    "Base", "utcnow", "Setting",
+    "Product", "Grade", "Condition", "Variation", "VariationCondition",
+    "Warehouse", "InventoryStatus", "Unit", "UnitCode", "UnitEvent",
+    "Customer", "Channel", "OrderStatus", "Order", "OrderLine", "Commitment",
+    "Listing", "OutboxMessage", "SyncRun", "SyncLease",
+]
