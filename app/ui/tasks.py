@@ -1,0 +1,76 @@
+"""Database work off the GUI thread: run a function in a pool, get its result back on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as exc:  # handed to the caller's on_error on the GUI thread
+            log.debug("background task failed", exc_info=True)
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs callables on worker threads; callbacks run on the GUI thread.
+
+    Only plain values and frozen dataclasses should come back — never ORM objects.
+    """
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._pending: set[_Signals] = set()
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        signals = _Signals()  # lives in the GUI thread, so its slots run there
+        self._pending.add(signals)
+
+        def finish(_value=None) -> None:
+            self._pending.discard(signals)
+            signals.deleteLater()
+
+        if on_done is not None:
+            signals.done.connect(on_done)
+        if on_error is not None:
+            signals.failed.connect(on_error)
+        else:
+            signals.failed.connect(lambda exc: log.error("background task failed: %s", exc))
+        signals.done.connect(finish)
+        signals.failed.connect(finish)
+        self._pool.start(_Job(work, signals))
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def wait(self, msecs: int = 10000) -> bool:
+        """Block until every job finished (closing the window, tests)."""
+        return self._pool.waitForDone(msecs)
