@@ -54,7 +54,8 @@ def decode_code128(modules: str) -> str:
 
 
 @pytest.mark.parametrize("data", ["356938035643809", "35693803564380", "F2LXK0ABHG7F",
-                                  "R58N12ABCDE", "BM-48213377", "IP12-128-BLK-A", "7", "a b_c"])
+                                  "R58N12ABCDE", "BM-48213377", "IP12-128-BLK-A", "7", "a b_c",
+                                  "99", "990000862471854", "SO100099", "SN12345678X"])
 def test_modules_decode_back_to_the_data(data: str) -> None:
     assert decode_code128(code128_modules(data)) == data
 
