@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "app.cli.backmarket_cmds",
     "app.cli.sync_cmds",
     "app.cli.label_cmds",
+    "app.cli.selfcheck_cmds",
     "app.cli.gui_cmds",
 )
 

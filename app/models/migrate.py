@@ -1,38 +1,45 @@
-"""Create or upgrade a database to the newest schema with Alembic (no alembic.ini needed)."""
+"""Create or upgrade a database to the newest schema with Alembic (no alembic.ini needed).
+
+Revision ids are sequential numbers ("0001", "0002", …) so the newest can be known from the
+file names alone: start-up checks the schema without importing Alembic.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
-def head_revision(engine: Engine) -> str:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head() or ""
+def head_revision() -> str:
+    names = sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+    return names[-1] if names else ""
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -41,4 +48,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision(engine)
+    return current_revision(engine) != head_revision()
