@@ -7,6 +7,8 @@ import os
 import socket
 from dataclasses import dataclass
 
+_station_name = ""
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -14,10 +16,19 @@ class Actor:
     operator: str
 
 
+def set_station_name(name: str) -> None:
+    """The name chosen in this station's settings (the GUI sets it at start and on change)."""
+    global _station_name
+    _station_name = (name or "").strip()
+
+
+def station_name() -> str:
+    return (os.environ.get("REFURBDESK_STATION") or _station_name or socket.gethostname() or "station")[:80]
+
+
 def current_actor() -> Actor:
-    station = os.environ.get("REFURBDESK_STATION") or socket.gethostname() or "station"
     try:
         operator = os.environ.get("REFURBDESK_OPERATOR") or getpass.getuser()
     except Exception:  # no login name in some service accounts
         operator = ""
-    return Actor(station[:80], operator[:80])
+    return Actor(station_name(), operator[:80])
