@@ -220,7 +220,7 @@ def upsert_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, *
     """Create or update the local order for a Back Market order; None when there is nothing to do."""
     channel = reference.channel(session, reference.BACK_MARKET)
     external = str(remote["order_id"])
-    order = session.scalar(select(Order).where(Order.channel_id == channel.id, Order.external_id == external).with_for_update())
+    order = session.scalar(select(Order).where(Order.channel_id == channel.id, Order.external_id == external).with_for_update(of=Order))
     out = UpsertOutcome()
     if order is None and not may_create:
         return None

@@ -129,7 +129,7 @@ def assign_sku(session: Session, variation_ids, sku: str | None) -> Changes:
     cleaned = (sku or "").strip() or None
     if cleaned is not None and (len(cleaned) > 120 or any(ch in cleaned for ch in "\t\r\n")):
         raise InvalidInput("A SKU is at most 120 characters on one line.")
-    rows = list(session.scalars(select(Variation).where(Variation.id.in_(ids)).with_for_update()))
+    rows = list(session.scalars(select(Variation).where(Variation.id.in_(ids)).with_for_update(of=Variation)))
     missing = ids - {v.id for v in rows}
     if missing:
         raise NotFound(f"There is no variation with id {min(missing)}.")

@@ -104,7 +104,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
             f"{unit.code} is in status {unit.status.name}, which is not sellable.", reason=NOT_SELLABLE
         )
 
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update()))
+    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update(of=OrderLine)))
     matching = [line for line in lines if _line_matches(line, unit)]
     if not matching:
         product = unit.variation.product.display_name
@@ -179,7 +179,7 @@ def ship_order(
     if not order.status.is_open:
         raise DomainError(f"Order {order.number} is {order.status.name}; it cannot be shipped.", reason=ORDER_CLOSED)
     commitments = list(
-        session.scalars(select(Commitment).where(Commitment.order_id == order.id, Commitment.active.is_(True)).with_for_update())
+        session.scalars(select(Commitment).where(Commitment.order_id == order.id, Commitment.active.is_(True)).with_for_update(of=Commitment))
     )
     if not commitments:
         raise DomainError(f"Nothing is scanned onto order {order.number} yet.", reason=ORDER_INCOMPLETE)

@@ -40,7 +40,7 @@ def find_unit(session: Session, raw_code: str, *, lock: bool = False) -> Unit:
         raise NotFound(f"Unknown unit: no unit with {what} {code.value} has been received.", reason="unknown_unit")
     stmt = select(Unit).where(Unit.id == unit_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Unit)
     return session.scalars(stmt).one()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -61,7 +62,7 @@ def get_order(session: Session, number_or_id: str | int, *, lock: bool = False) 
     else:
         stmt = stmt.where(func.upper(Order.number) == number_or_id.strip().upper())
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Order)
     order = session.scalars(stmt).first()
     if order is None:
         raise NotFound(f"There is no order {number_or_id}.", reason="unknown_order")
@@ -84,7 +85,7 @@ def new_order(
     created_at: datetime | None = None,
 ) -> Order:
     order = Order(
-        number=f"TMP-{utcnow().timestamp()}-{id(object())}",
+        number=f"TMP{uuid.uuid4().hex[:24]}",  # replaced below, once the id is known
         customer_id=reference.customer(session, customer).id,
         channel_id=reference.channel(session, channel).id,
         status_id=status.id,
@@ -144,7 +145,7 @@ def release_commitments(session: Session, order_id: int, *, line_ids=None, reaso
         stmt = stmt.where(Commitment.line_id.in_(list(line_ids)))
     freed = set()
     now = utcnow()
-    for c in session.scalars(stmt.with_for_update()):
+    for c in session.scalars(stmt.with_for_update(of=Commitment)):
         c.active = False
         c.released_at = now
         freed.add(c.unit_id)
