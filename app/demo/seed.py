@@ -1,0 +1,68 @@
+"""Demo stock for `refurbdesk demo`: every demo variation's units, a few in the workshop, orders."""
+
+from __future__ import annotations
+
+import logging
+
+from app.db import Database
+from app.demo.catalog import DEMO_VARIATIONS
+from app.domain import fulfilment, inventory, orders, settings
+from app.domain.catalog import ProductSpec
+from app.domain.codes import luhn_check_digit
+from app.domain.inventory import Receipt
+
+log = logging.getLogger(__name__)
+
+# Every demo IMEI starts with this TAC-like prefix, so demo codes are easy to tell apart.
+DEMO_TAC = "35391810"
+
+
+def demo_imei(n: int) -> str:
+    body = f"{DEMO_TAC}{n:06d}"
+    return body + luhn_check_digit(body)
+
+
+def seed_demo(db: Database) -> dict[str, object]:
+    """Receive the demo stock and create direct orders; returns what was made (for screenshots, tests)."""
+    codes: list[list[str]] = []
+    n = 0
+    with db.sessions.begin() as s:
+        for v in DEMO_VARIATIONS:
+            spec = ProductSpec(v.manufacturer, v.model, v.model_number, v.network, v.capacity, v.color)
+            receipt = Receipt(spec, v.grade, v.conditions, "Available", "Main", v.sku)
+            mine = []
+            for _ in range(v.units):
+                n += 1
+                unit, _changes = inventory.receive_unit(s, receipt, code=demo_imei(n))
+                mine.append(unit.code)
+            codes.append(mine)
+        # The workshop: one unit being repaired, one still in processing.
+        inventory.move_unit(s, codes[0][-1], status="Repair")
+        inventory.move_unit(s, codes[3][-1], status="Processing")
+        variation_of = {v.sku: inventory.find_unit(s, c[0]).variation_id for v, c in zip(DEMO_VARIATIONS, codes)}
+        made = []
+        # A two-line order, one unit already scanned onto it: the packer picks it up mid-way.
+        order, _ = orders.create_direct_order(s, "Northside Phone Repair", [
+            orders.LineRequest(2, sku=DEMO_VARIATIONS[0].sku),
+            orders.LineRequest(1, variation_id=variation_of[DEMO_VARIATIONS[5].sku]),
+        ])
+        fulfilment.commit_unit(s, order.number, codes[0][0])
+        made.append(order.number)
+        order, _ = orders.create_direct_order(s, "Jane Doe", [orders.LineRequest(1, sku=DEMO_VARIATIONS[7].sku)])
+        made.append(order.number)
+        # One already shipped, so the returns desk and the look-up have a customer to show.
+        order, _ = orders.create_direct_order(s, "Lucas Martin", [orders.LineRequest(1, sku=DEMO_VARIATIONS[4].sku)])
+        fulfilment.commit_unit(s, order.number, codes[4][0])
+        fulfilment.ship_order(s, order.number, "1Z999AA10123456784", "UPS")
+        made.append(order.number)
+    log.info("demo: %d units, orders %s", n, ", ".join(made))
+    return {"units": n, "orders": made, "shipped_unit": codes[4][0], "codes": codes}
+
+
+def connect_backmarket(db: Database, api_url: str) -> None:
+    """Point the Back Market settings at a local sandbox, mapping listings by SKU."""
+    with db.sessions.begin() as s:
+        settings.set_(s, "backmarket.api_url", api_url)
+        settings.set_(s, "backmarket.mapping", "sku")
+        settings.set_(s, "backmarket.statuses", ["Available"])
+        settings.set_(s, "backmarket.since_days", 30)

@@ -1,0 +1,157 @@
+"""CSV import (all rows or none, with a per-row problem report) and export, off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox,
+                               QProgressDialog, QTableView, QVBoxLayout, QWidget)
+
+from app.domain.csv_export import export_inventory
+from app.domain.csv_import import CsvImportError, ImportResult, import_inventory
+from app.ui.context import UiContext
+from app.ui.widgets.guard import run_for
+
+log = logging.getLogger(__name__)
+
+
+class ProblemsModel(QAbstractTableModel):
+    """(line, problem) rows of a refused CSV file."""
+
+    HEADERS = ("Line", "Problem")
+
+    def __init__(self, problems: list[tuple[int, str]], parent=None) -> None:
+        super().__init__(parent)
+        self._problems = list(problems)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 2:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        line, problem = self._problems[index.row()]
+        return (str(line) if line else "—") if index.column() == 0 else problem
+
+
+class ProblemsDialog(QDialog):
+    def __init__(self, path: str, problems: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("CSV import refused")
+        self.resize(760, 420)
+        self.model = ProblemsModel(problems, self)
+        heading = QLabel(f"<b>{len(problems)} bad row(s) in {Path(path).name} — nothing was imported.</b><br>"
+                         "Fix these rows and import the file again.")
+        heading.setStyleSheet("color: #b71c1c; font-size: 12pt;")
+        table = QTableView()
+        table.setModel(self.model)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(table, 1)
+        layout.addWidget(buttons)
+
+
+class _Progress(QObject):
+    """Lives on the GUI thread; the import's callback emits from the worker, Qt queues it here."""
+
+    moved = Signal(int, int)
+
+
+class CsvTransfer(QObject):
+    """Starts imports and exports; `finished(str)` carries the outcome in words."""
+
+    finished = Signal(str)
+
+    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._parent = parent
+        self.progress_dialog: QProgressDialog | None = None
+        self.problems_dialog: ProblemsDialog | None = None
+        self.result_box: QMessageBox | None = None
+
+    def import_file(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self._parent, "Import inventory CSV", "", "CSV files (*.csv);;All files (*)")
+            if not path:
+                return
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._refused(path, CsvImportError([(0, f"cannot read the file: {exc}")]))
+            return
+        progress = _Progress(self)
+        dialog = QProgressDialog(f"Checking {Path(path).name}…", "", 0, 0, self._parent)
+        dialog.setCancelButton(None)  # all or nothing: a half-cancelled import would be a lie
+        dialog.setWindowTitle("Import inventory")
+        dialog.setMinimumDuration(300)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress_dialog = dialog
+
+        def moved(done: int, total: int) -> None:
+            dialog.setLabelText(f"Importing {Path(path).name}: {done:,} of {total:,} units")
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        progress.moved.connect(moved)
+        sessions = self.ctx.db.sessions
+
+        def work() -> ImportResult:
+            with sessions.begin() as session:
+                return import_inventory(session, text, progress=progress.moved.emit)
+
+        def done(result: ImportResult) -> None:
+            self._close_progress(progress)
+            self.ctx.events.publish(result.changes)
+            message = (f"Imported {result.units:,} units from {Path(path).name} "
+                       f"({result.new_products} new products, {result.new_variations} new variations).")
+            self.result_box = QMessageBox(QMessageBox.Icon.Information, "Import inventory", message, parent=self._parent)
+            self.result_box.open()
+            self.finished.emit(message)
+
+        def failed(exc: Exception) -> None:
+            self._close_progress(progress)
+            self._refused(path, exc)
+
+        run_for(self, self.ctx.runner, work, done, failed)
+
+    def _close_progress(self, progress: _Progress) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.reset()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        progress.deleteLater()
+
+    def _refused(self, path: str, exc: Exception) -> None:
+        problems = exc.problems if isinstance(exc, CsvImportError) else [(0, str(exc))]
+        self.problems_dialog = ProblemsDialog(path, problems, self._parent)
+        self.problems_dialog.open()
+        self.finished.emit(f"{len(problems)} bad row(s), nothing imported")
+
+    def export_file(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self._parent, "Export inventory CSV", "inventory.csv", "CSV files (*.csv)")
+            if not path:
+                return
+        reads = self.ctx.db.reads
+
+        def work() -> int:
+            with reads() as session, open(path, "w", encoding="utf-8", newline="") as out:
+                return export_inventory(session, out)
+
+        run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {n:,} units to {path}"),
+                            lambda exc: self.finished.emit(f"Export failed: {exc}"))

@@ -1,0 +1,125 @@
+"""Catalog tab: the lazy model, SQL-side filtering, SKU edits with the uniqueness refusal."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from app.domain import catalog_query
+from app.domain.catalog_view import catalog_rows
+from app.ui.catalog.model import BATCH, SKU_COLUMN, CatalogModel
+from app.ui.catalog.tab import CatalogTab
+from bench.gui_data import make_catalog
+from ui_helpers import IPHONE, PIXEL, imei, receive
+
+pytestmark = pytest.mark.gui
+
+
+def _loaded(qtbot, tab: CatalogTab, count: int) -> None:
+    qtbot.waitUntil(lambda: tab.model.match_count == count and not tab.ctx.runner.busy)
+
+
+def _filter(qtbot, tab: CatalogTab, text: str, count: int) -> None:
+    with qtbot.waitSignal(tab.filter_applied, check_params_cb=lambda shown: shown == text):
+        tab.filter_edit.setText(text)
+    assert tab.model.match_count == count
+
+
+def test_model_passes_the_model_tester_and_fetches_in_batches(qtmodeltester, db):
+    make_catalog(db, 450, units_per_variation=1)
+    with db.reads() as s:
+        ids = catalog_query.matching_ids(s, "")
+        statuses = catalog_query.status_columns(s)
+        first = catalog_query.rows_for(s, ids[:BATCH])
+
+    def load(batch):
+        with db.reads() as s:
+            return catalog_query.rows_for(s, batch)
+
+    model = CatalogModel(load)
+    model.set_result(ids, statuses, first)
+    assert model.rowCount() == BATCH and model.canFetchMore()
+    qtmodeltester.check(model)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 450
+    qtmodeltester.check(model)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == ["Product", "Grade", "Conditions", "SKU"]
+
+
+def test_filter_narrows_in_sql_and_counts_units_by_status(qtbot, ctx):
+    receive(ctx.db, [imei(1), imei(2)], product=IPHONE, grade="A", sku="IP13-A")
+    receive(ctx.db, [imei(3)], product=IPHONE, grade="B", conditions=("SC",))
+    receive(ctx.db, [imei(4)], product=PIXEL, grade="A", status="Repair")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    _loaded(qtbot, tab, 3)
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
+    assert headers == ["Product", "Grade", "Conditions", "SKU", "Available", "Repair", "Total"]
+
+    _filter(qtbot, tab, "pixel", 1)
+    row = tab.model.row_data(0)
+    assert row.product.startswith("Google Pixel 7") and row.counts and row.total == 1
+    _filter(qtbot, tab, "iphone SC", 1)  # a product word and a condition code
+    assert tab.model.row_data(0).grade == "B"
+    _filter(qtbot, tab, "ip13-a", 1)  # SKUs compare case-insensitively
+    assert tab.model.data(tab.model.index(0, SKU_COLUMN)) == "IP13-A"
+    assert tab.count_label.text() == "1 variation"
+
+
+def test_sku_edit_in_place_refused_when_taken_and_nothing_changes(qtbot, ctx):
+    receive(ctx.db, [imei(1)], grade="A", sku="IP13-A")
+    receive(ctx.db, [imei(2)], grade="B")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 500)
+    tab.show()
+    _loaded(qtbot, tab, 2)
+    before = catalog_rows(ctx.db.reads())
+    b_row = next(r for r in range(2) if tab.model.row_data(r).grade == "B")
+    cell = tab.model.index(b_row, SKU_COLUMN)
+
+    tab.model.setData(cell, "ip13-a")  # what the editor does when the user presses Enter
+    qtbot.waitUntil(lambda: tab.cell_message.isVisible())
+    assert "already used" in tab.cell_message.text() and "Nothing was changed" in tab.cell_message.text()
+    # Pinned under the cell the user typed in.
+    assert tab.cell_message.geometry().top() >= tab.table.visualRect(cell).bottom()
+    assert tab.model.data(cell) == ""
+    assert catalog_rows(ctx.db.reads()) == before
+
+    with qtbot.waitSignal(ctx.events.changes_applied):
+        tab.model.setData(cell, "IP13-B")
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(b_row, SKU_COLUMN)) == "IP13-B")
+    assert not tab.cell_message.isVisible()
+
+
+def test_assign_sku_to_several_selected(qtbot, ctx):
+    from app.domain import settings
+
+    with ctx.db.sessions.begin() as s:
+        settings.set_(s, "catalog.sku_unique", False)
+    receive(ctx.db, [imei(1)], grade="A")
+    receive(ctx.db, [imei(2)], grade="B")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    _loaded(qtbot, tab, 2)
+    tab.table.selectAll()
+    tab.assign_sku_to_selected("IP13-ANY")
+    qtbot.waitUntil(lambda: all(tab.model.row_data(r).sku == "IP13-ANY" for r in range(2)))
+    assert {r["sku"] for r in catalog_rows(ctx.db.reads())} == {"IP13-ANY"}
+
+
+def test_changes_refresh_only_the_changed_rows(qtbot, ctx):
+    receive(ctx.db, [imei(1)], grade="A")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    _loaded(qtbot, tab, 1)
+    resets = []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    from app.domain.changes import Changes
+
+    receive(ctx.db, [imei(2)], grade="A")
+    vid = tab.model.variation_id(0)
+    with qtbot.waitSignal(tab.model.dataChanged):
+        ctx.events.publish(Changes.of(variations={vid}))
+    assert tab.model.row_data(0).total == 2 and not resets
