@@ -141,17 +141,4 @@ def units_summary(row: CatalogRow, columns: list[StatusColumn]) -> str:
 
 
 __all__ = ["CatalogRow", "StatusColumn", "filter_statement", "matching_ids", "rows_for", "status_columns",
-           "units_summary", "and_"]
-
-
-def duplicate_skus(session: Session, limit: int = 20) -> list[tuple[str, int]]:
-    """SKUs (as first written) carried by more than one variation, with how many carry each."""
-    rows = session.execute(
-        select(func.min(Variation.sku), func.count())
-        .where(Variation.sku_norm.is_not(None))
-        .group_by(Variation.sku_norm)
-        .having(func.count() > 1)
-        .order_by(func.count().desc(), func.min(Variation.sku))
-        .limit(limit)
-    )
-    return [(sku, n) for sku, n in rows]
+           "units_summary"]

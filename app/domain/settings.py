@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import InvalidInput
-from app.models import Setting
+from app.domain.errors import Conflict, InvalidInput
+from app.models import Setting, Variation
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ def set_(session: Session, key: str, value: Any) -> None:
     spec = _spec(key)
     if not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
         raise InvalidInput(f"{key} takes a {spec.kind.__name__}, not {type(value).__name__}.")
+    if key == "catalog.sku_unique" and value and not get(session, key):
+        _refuse_shared_skus(session)
     row = session.get(Setting, key)
     encoded = json.dumps(value)
     if row is None:
@@ -128,3 +130,25 @@ def set_(session: Session, key: str, value: Any) -> None:
 def get_many(session: Session, keys: list[str]) -> dict[str, Any]:
     rows = {r.key: r for r in session.scalars(select(Setting).where(Setting.key.in_(keys)))}
     return {k: (json.loads(rows[k].value) if k in rows else get(session, k)) for k in keys}
+
+
+def shared_skus(session: Session, limit: int = 20) -> list[tuple[str, int]]:
+    """SKUs (as first written) carried by more than one variation, with how many carry each."""
+    rows = session.execute(
+        select(func.min(Variation.sku), func.count())
+        .where(Variation.sku_norm.is_not(None))
+        .group_by(Variation.sku_norm)
+        .having(func.count() > 1)
+        .order_by(func.count().desc(), func.min(Variation.sku))
+        .limit(limit)
+    )
+    return [(sku, n) for sku, n in rows]
+
+
+def _refuse_shared_skus(session: Session) -> None:
+    """SKUs cannot become unique while variations share them: say which ones."""
+    clashes = shared_skus(session)
+    if clashes:
+        listed = ", ".join(f"{sku} ({n} variations)" for sku, n in clashes)
+        raise Conflict(f"SKUs cannot be made unique: these are shared by several variations — {listed}. "
+                       "Give each variation its own SKU first.")

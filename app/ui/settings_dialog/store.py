@@ -13,9 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import reference, settings
-from app.domain.catalog_query import duplicate_skus
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, NotFound
 from app.models import Condition, Grade, InventoryStatus, OrderStatus, Warehouse
 
 
@@ -43,27 +41,11 @@ def load_lists(session: Session) -> Lists:
 
 
 def move_grade(session: Session, name: str, step: int) -> Changes:
-    """Move a grade up (-1) or down (+1) in the list; positions are renumbered 1..n."""
-    grades = list(session.scalars(select(Grade).order_by(Grade.position, Grade.id)))
-    index = next((i for i, g in enumerate(grades) if g.name == name), None)
-    if index is None:
-        raise NotFound(f"Unknown grade “{name}”.")
-    target = max(0, min(len(grades) - 1, index + step))
-    grades.insert(target, grades.pop(index))
-    for position, grade in enumerate(grades, start=1):
-        grade.position = position
-    session.flush()
-    return Changes.of(catalog=True, message=f"Grade {name} moved")
+    return reference.move_grade(session, name, step)
 
 
 def set_sku_unique(session: Session, unique: bool) -> Changes:
-    """Turning uniqueness on is refused while variations share SKUs: the clashing SKUs are listed."""
-    if unique:
-        clashes = duplicate_skus(session)
-        if clashes:
-            listed = ", ".join(f"{sku} ({n} variations)" for sku, n in clashes)
-            raise Conflict(f"SKUs cannot be made unique: these are shared by several variations — {listed}. "
-                           "Give each variation its own SKU first.")
+    """Turning uniqueness on is refused (by the domain) while variations share SKUs."""
     settings.set_(session, "catalog.sku_unique", unique)
     return Changes.of(settings=True, message=f"SKU uniqueness {'on' if unique else 'off'}")
 
