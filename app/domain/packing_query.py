@@ -144,11 +144,14 @@ def _closed_why(line: OrderLine) -> str:
     return "closed"
 
 
-def _wants(line: OrderLine, variations: dict[int, Variation]) -> str:
+def _wants(line: OrderLine, variations: dict[int, Variation], by_sku: dict[str, Variation]) -> str:
     if line.variation_id is not None and line.variation_id in variations:
         return variation_label(variations[line.variation_id])
     if line.sku:
-        return f"SKU {line.sku}" + (f" — {line.title}" if line.title else "")
+        # The packer looks for a phone, not a code: name what carries the SKU, then the SKU.
+        carrier = by_sku.get(line.sku_norm or "")
+        what = variation_label(carrier) if carrier is not None else line.title
+        return f"{what} (SKU {line.sku})" if what else f"SKU {line.sku}"
     return line.title or f"listing {line.listing_sku or '?'}"
 
 
@@ -158,6 +161,11 @@ def order_detail(session: Session, number: str) -> OrderDetail:
     lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)))
     vids = {line.variation_id for line in lines if line.variation_id}
     variations = {v.id: v for v in session.scalars(select(Variation).where(Variation.id.in_(vids)))} if vids else {}
+    skus = sorted({line.sku_norm for line in lines if line.sku_norm and line.variation_id is None})
+    by_sku: dict[str, Variation] = {}
+    if skus:
+        for v in session.scalars(select(Variation).where(Variation.sku_norm.in_(skus)).order_by(Variation.id)):
+            by_sku.setdefault(v.sku_norm or "", v)
     codes: dict[int, list[str]] = {}
     last: tuple[datetime, int, str] | None = None
     rows = session.execute(
@@ -186,7 +194,7 @@ def order_detail(session: Session, number: str) -> OrderDetail:
         created_at=order.created_at,
         lines=tuple(
             PackingLine(
-                line.id, _wants(line, variations), line.quantity, len(codes.get(line.id, ())),
+                line.id, _wants(line, variations, by_sku), line.quantity, len(codes.get(line.id, ())),
                 tuple(codes.get(line.id, ())), line.unmapped, line.closed, _closed_why(line),
             )
             for line in lines

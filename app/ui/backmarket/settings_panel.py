@@ -1,0 +1,308 @@
+"""The Back Market settings a manager sets once: token, platform, mapping, order states, counting."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.changes import Changes
+from app.domain.errors import DomainError
+from app.sync import platforms, secrets
+from app.ui.backmarket import queries
+from app.ui.context import UiContext
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = (("eu", "Europe (backmarket.fr)"), ("us", "United States (backmarket.com)"), ("ap", "Asia-Pacific (backmarket.co.jp)"))
+STATE_LABELS = (
+    ("0", "0 · new, not paid yet"), ("10", "10 · payment pending"), ("1", "1 · paid, to accept"),
+    ("3", "3 · accepted, to ship"), ("9", "9 · shipped"), ("8", "8 · cancelled"),
+    ("cancelled", "every line cancelled"), ("refunded", "every line refunded"),
+)
+_OK = "color: #1e7e34; font-weight: bold;"
+_BAD = "color: #c62828; font-weight: bold;"
+
+
+def _checklist(names: tuple[str, ...], checked: set[str]) -> QStandardItemModel:
+    model = QStandardItemModel()
+    for name in names:
+        item = QStandardItem(name)
+        item.setCheckable(True)
+        item.setEditable(False)
+        item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        model.appendRow(item)
+    return model
+
+
+def _checked(model: QStandardItemModel) -> list[str]:
+    return [model.item(i).text() for i in range(model.rowCount()) if model.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def validate(values: dict[str, Any]) -> str | None:
+    """What is wrong with these settings, in words; None when they can be saved."""
+    url = values["backmarket.api_url"]
+    if url and not url.startswith(("http://", "https://")):
+        return "A custom address starts with https:// (or http:// for the local sandbox)."
+    market = values["backmarket.market"]
+    if market and market not in platforms.MARKET_PLATFORM:
+        return f"Unknown market “{market}”. Known: {', '.join(sorted(platforms.MARKET_PLATFORM))}."
+    if market and not url and platforms.MARKET_PLATFORM[market] != values["backmarket.platform"]:
+        return (f"Market {market} is on the {platforms.MARKET_PLATFORM[market].upper()} platform, "
+                f"not {values['backmarket.platform'].upper()}: a token works on one platform only.")
+    if not values["backmarket.statuses"]:
+        return "Tick at least one inventory status that counts towards the quantities."
+    return None
+
+
+class BackMarketSettingsPanel(QWidget):
+    saved = Signal()
+    token_changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._choices: queries.SettingsChoices | None = None
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        # Token: pasted once, kept in the keyring, never shown again.
+        self.token_state = QLabel(objectName="token_state")
+        self.token_state.setWordWrap(True)
+        self.token_edit = QLineEdit(objectName="token_edit")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
+        self.store_button = QPushButton("Store token", objectName="store_token")
+        self.replace_button = QPushButton("Replace token…", objectName="replace_token")
+        self.store_button.clicked.connect(self.store_token)
+        self.replace_button.clicked.connect(self._show_token_entry)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.store_button)
+        token_row.addWidget(self.replace_button)
+        token_box = QGroupBox("API token")
+        token_layout = QVBoxLayout(token_box)
+        token_layout.addWidget(self.token_state)
+        token_layout.addLayout(token_row)
+
+        self.platform = QComboBox(objectName="platform")
+        for key, label in PLATFORMS:
+            self.platform.addItem(label, key)
+        self.preprod = QCheckBox("pre-production (Back Market's test copy)", objectName="preprod")
+        self.api_url = QLineEdit(objectName="api_url")
+        self.api_url.setPlaceholderText("custom address, e.g. the local sandbox http://127.0.0.1:8765")
+        self.market = QComboBox(objectName="market")
+        self.market.setEditable(True)
+        self.market.addItems(["", *sorted(platforms.MARKET_PLATFORM)])
+        self.market.lineEdit().setPlaceholderText("default for the platform")
+        self.mapping_mode = QComboBox(objectName="mapping_mode")
+        self.mapping_mode.addItem("SKU — listings match variations carrying their SKU", "sku")
+        self.mapping_mode.addItem("Variation — map each listing by hand", "variation")
+        self.customer_name = QComboBox(objectName="customer_name")
+        self.customer_name.addItem("the buyer's shipping name", "shipping")
+        self.customer_name.addItem("“Back Market” (the channel)", "channel")
+        self.auto_accept = QCheckBox("accept paid order lines automatically when stock covers them", objectName="auto_accept")
+        self.since_days = QSpinBox(objectName="since_days")
+        self.since_days.setRange(1, 365)
+        self.since_days.setSuffix(" days")
+        self.interval = QSpinBox(objectName="interval")
+        self.interval.setRange(15, 3600)
+        self.interval.setSuffix(" s")
+        connection = QGroupBox("Connection and orders")
+        form = QFormLayout(connection)
+        form.addRow("Platform", self.platform)
+        form.addRow("", self.preprod)
+        form.addRow("Custom address", self.api_url)
+        form.addRow("Market", self.market)
+        form.addRow("Listings map by", self.mapping_mode)
+        form.addRow("Customer is", self.customer_name)
+        form.addRow("", self.auto_accept)
+        form.addRow("First import looks back", self.since_days)
+        form.addRow("Full sync every", self.interval)
+
+        self.state_combos: dict[str, QComboBox] = {}
+        states = QGroupBox("Back Market order state → local order status")
+        states_form = QFormLayout(states)
+        for key, label in STATE_LABELS:
+            combo = QComboBox(objectName=f"state_{key}")
+            self.state_combos[key] = combo
+            states_form.addRow(label, combo)
+
+        self.statuses_view = QListView(objectName="counted_statuses")
+        self.warehouses_view = QListView(objectName="counted_warehouses")
+        for view in (self.statuses_view, self.warehouses_view):
+            view.setMaximumHeight(170)
+        counting = QGroupBox("What counts towards the calculated quantity")
+        counting_layout = QHBoxLayout(counting)
+        for title, view in (("Inventory statuses", self.statuses_view), ("Warehouses (none ticked: all)", self.warehouses_view)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(title))
+            column.addWidget(view)
+            counting_layout.addLayout(column)
+
+        self.message = QLabel(objectName="settings_message")
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton("Save settings", objectName="save_settings")
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.save_button)
+
+        content = QWidget()
+        grid = QHBoxLayout(content)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(token_box)
+        left.addWidget(connection)
+        left.addStretch(1)
+        right.addWidget(states)
+        right.addWidget(counting)
+        right.addStretch(1)
+        grid.addLayout(left, 1)
+        grid.addLayout(right, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+
+    # --- loading and saving ------------------------------------------------------------------
+
+    def reload(self) -> None:
+        db = self._ctx.db
+
+        def work() -> queries.SettingsChoices:
+            with db.reads() as session:
+                return queries.load_settings(session)
+
+        self._ctx.runner.run(work, self._show, lambda e: self._say(f"Settings could not be read: {e}", ok=False))
+        self._refresh_token_state()
+
+    def _show(self, choices: queries.SettingsChoices) -> None:
+        self._choices = choices
+        v = choices.values
+        self.platform.setCurrentIndex(max(0, self.platform.findData(v["backmarket.platform"])))
+        self.preprod.setChecked(bool(v["backmarket.preprod"]))
+        self.api_url.setText(v["backmarket.api_url"])
+        self.market.setCurrentText(v["backmarket.market"])
+        self.mapping_mode.setCurrentIndex(max(0, self.mapping_mode.findData(v["backmarket.mapping"])))
+        self.customer_name.setCurrentIndex(max(0, self.customer_name.findData(v["backmarket.customer_name"])))
+        self.auto_accept.setChecked(bool(v["backmarket.auto_accept"]))
+        self.since_days.setValue(int(v["backmarket.since_days"]))
+        self.interval.setValue(int(v["backmarket.interval_seconds"]))
+        for key, combo in self.state_combos.items():
+            combo.clear()
+            combo.addItems(choices.order_statuses)
+            combo.setCurrentText(v["backmarket.order_states"].get(key, ""))
+        self.statuses_view.setModel(_checklist(choices.inventory_statuses, set(v["backmarket.statuses"])))
+        self.warehouses_view.setModel(_checklist(choices.warehouses, set(v["backmarket.warehouses"])))
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "backmarket.platform": self.platform.currentData(),
+            "backmarket.preprod": self.preprod.isChecked(),
+            "backmarket.api_url": self.api_url.text().strip().rstrip("/"),
+            "backmarket.market": self.market.currentText().strip().lower(),
+            "backmarket.mapping": self.mapping_mode.currentData(),
+            "backmarket.customer_name": self.customer_name.currentData(),
+            "backmarket.auto_accept": self.auto_accept.isChecked(),
+            "backmarket.since_days": self.since_days.value(),
+            "backmarket.interval_seconds": self.interval.value(),
+            "backmarket.order_states": {key: combo.currentText() for key, combo in self.state_combos.items()},
+            "backmarket.statuses": _checked(self.statuses_view.model()) if self.statuses_view.model() else [],
+            "backmarket.warehouses": _checked(self.warehouses_view.model()) if self.warehouses_view.model() else [],
+        }
+
+    def save(self) -> None:
+        if self._choices is None:
+            return
+        values = self.values()
+        problem = validate(values)
+        if problem:
+            self._say(problem, ok=False)
+            return
+        db = self._ctx.db
+
+        def work():
+            with db.sessions.begin() as session:
+                return queries.save_settings(session, values)
+
+        def done(changes) -> None:
+            self._say("Settings saved ✓", ok=True)
+            self._ctx.events.publish(changes)
+            self.saved.emit()
+
+        self._ctx.runner.run(work, done, lambda e: self._say(f"Not saved: {e}", ok=False))
+
+    # --- the token ---------------------------------------------------------------------------
+
+    def store_token(self) -> None:
+        token = self.token_edit.text().strip()
+        if not token:
+            self._say("Paste the token first.", ok=False)
+            return
+        self.token_edit.clear()  # the token never stays on screen, whatever happens next
+
+        def work() -> None:
+            secrets.store_token(token)
+
+        def done(_result) -> None:
+            self._say("Token stored in this computer's keyring ✓", ok=True)
+            self._refresh_token_state()
+            self._ctx.events.publish(Changes.of(settings=True, message="Back Market token stored"))
+            self.token_changed.emit()
+
+        def failed(exc: Exception) -> None:
+            text = str(exc) if isinstance(exc, DomainError) else f"The token could not be stored ({type(exc).__name__})."
+            self._say(text, ok=False)
+            self._refresh_token_state()
+
+        self._ctx.runner.run(work, done, failed)
+
+    def _refresh_token_state(self) -> None:
+        try:
+            source = secrets.token_source()
+        except secrets.SecretStoreUnavailable as exc:
+            self._token_view(f"No keyring: {exc}", stored=False, ok=False)
+            return
+        if source == "environment":
+            self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)
+        elif source == "keyring":
+            self._token_view("token stored ✓", stored=True, ok=True)
+        else:
+            self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
+
+    def _token_view(self, text: str, *, stored: bool, ok: bool) -> None:
+        self.token_state.setText(text)
+        self.token_state.setStyleSheet(_OK if ok else _BAD)
+        self.token_edit.setVisible(not stored)
+        self.store_button.setVisible(not stored)
+        self.replace_button.setVisible(stored)
+
+    def _show_token_entry(self) -> None:
+        self.token_edit.setVisible(True)
+        self.store_button.setVisible(True)
+        self.replace_button.setVisible(False)
+        self.token_edit.setFocus()
+
+    def _say(self, text: str, *, ok: bool) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(_OK if ok else _BAD)

@@ -1,0 +1,210 @@
+"""The Back Market tab: listings with their calculated quantities and sync health; settings."""
+
+from __future__ import annotations
+
+import logging
+
+import shiboken6
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.changes import Changes
+from app.ui.backmarket import queries
+from app.ui.backmarket.health_panel import SyncHealthPanel
+from app.ui.backmarket.listings_model import ListingsFilter, ListingsModel
+from app.ui.backmarket.mapping_dialog import MappingDialog
+from app.ui.backmarket.queries import ListingRow
+from app.ui.backmarket.settings_panel import BackMarketSettingsPanel
+from app.ui.context import UiContext
+from app.ui.sync.controller import SyncController
+
+log = logging.getLogger(__name__)
+
+
+class BackMarketTab(QWidget):
+    listings_loaded = Signal()
+    mapping_dialog_opened = Signal(object)  # MappingDialog
+
+    def __init__(self, ctx: UiContext, sync: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backmarket_tab")
+        self._ctx = ctx
+        self._sync = sync
+        self._loading = self._dirty = False
+        self._closed = False
+        self.mapping_dialog: MappingDialog | None = None
+        self._build()
+        ctx.events.changes_applied.connect(self._on_changes)
+        sync.health_changed.connect(self.health.show_health)
+        sync.sync_finished.connect(lambda _report: self.reload())
+        self.health.sync_now_clicked.connect(sync.sync_now)
+        self.health.show_health(sync.health())
+        self.reload()
+
+    def _build(self) -> None:
+        self.health = SyncHealthPanel(self)
+        self.listings_model = ListingsModel(self)
+        self.listings_proxy = ListingsFilter(self)
+        self.listings_proxy.setSourceModel(self.listings_model)
+        self.listings_view = QTableView(objectName="listings")
+        self.listings_view.setModel(self.listings_proxy)
+        self.listings_view.setSortingEnabled(True)
+        self.listings_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.listings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.listings_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.listings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.listings_view.verticalHeader().hide()
+        self.listings_view.setWordWrap(False)
+        self.listings_view.verticalHeader().setDefaultSectionSize(self.listings_view.fontMetrics().height() + 10)
+        header = self.listings_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)  # long labels: the title matters more
+        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(7, 300)
+        header.resizeSection(8, 160)
+        self.listings_view.doubleClicked.connect(self._open_mapping_at)
+        self.filter_box = QLineEdit(objectName="listings_filter")
+        self.filter_box.setPlaceholderText("Filter listings: SKU, title, grade, what it maps to…")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.listings_proxy.set_text)
+        self.count = QLabel(objectName="listings_count")
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.count)
+        hint = QLabel("Double-click a listing to map it and set its reserve / list-at-most rules. "
+                      "Yellow: Back Market shows another number than we would list (a push is due). "
+                      "Grey: nothing matches, never written.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+
+        listings_page = QWidget()
+        page = QVBoxLayout(listings_page)
+        page.addWidget(self.health)
+        page.addLayout(top)
+        page.addWidget(self.listings_view, 1)
+        page.addWidget(hint)
+        self.settings_panel = BackMarketSettingsPanel(self._ctx, self)
+        self.pages = QTabWidget(self)
+        self.pages.addTab(listings_page, "Listings and sync")
+        self.pages.addTab(self.settings_panel, "Settings")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    # --- the interface the main window uses ------------------------------------------------
+
+    def handle_scan(self, code: str) -> bool:
+        """A scanned SKU label finds its listing; anything else is not ours."""
+        row = self.listings_model.row_of_sku(code)
+        if row < 0:
+            return False
+        self.pages.setCurrentIndex(0)
+        self.filter_box.setText(self.listings_model.row_at(row).sku)
+        index = self.listings_proxy.mapFromSource(self.listings_model.index(row, 0))
+        if index.isValid():
+            self.listings_view.selectRow(index.row())
+        return True
+
+    def shutdown(self) -> None:
+        self._closed = True
+        try:
+            self._ctx.events.changes_applied.disconnect(self._on_changes)
+        except (RuntimeError, TypeError):
+            pass
+
+    # --- listings --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        if self._closed:
+            return
+        if self._loading:
+            self._dirty = True
+            return
+        self._loading = True
+        db = self._ctx.db
+
+        def work():
+            with db.reads() as session:
+                return queries.listing_rows(session), queries.last_run(session)
+
+        self._ctx.runner.run(work, self._on_loaded, self._on_failed)
+
+    def _alive(self) -> bool:
+        return not self._closed and shiboken6.isValid(self)
+
+    def _on_loaded(self, result) -> None:
+        if not self._alive():
+            return
+        rows, run = result
+        self._loading = False
+        selected = self._selected_row()
+        self.listings_model.set_rows(rows)
+        if self._sync.last_report is None:
+            self.health.show_stored_run(run)
+        unmapped = sum(1 for r in rows if r.calculated is None)
+        due = sum(1 for r in rows if r.differs)
+        self.count.setText(f"{len(rows)} listings · {unmapped} not matched · {due} to push")
+        if selected is not None:
+            row = self.listings_model.row_of_sku(selected.sku)
+            index = self.listings_proxy.mapFromSource(self.listings_model.index(row, 0)) if row >= 0 else QModelIndex()
+            if index.isValid():
+                self.listings_view.selectRow(index.row())
+        self.listings_loaded.emit()
+        if self._dirty:
+            self._dirty = False
+            self.reload()
+
+    def _on_failed(self, exc: Exception) -> None:
+        if self._alive():
+            self._loading = False
+            self.count.setText(f"Listings could not be read: {exc}")
+
+    def _selected_row(self) -> ListingRow | None:
+        index = self.listings_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.listings_model.row_at(self.listings_proxy.mapToSource(index).row())
+
+    def _on_changes(self, changes: object) -> None:
+        if self._closed or not isinstance(changes, Changes):
+            return
+        if changes.settings:
+            self.settings_panel.reload()
+        if changes.stock or changes.listing_ids:
+            self.reload()
+
+    # --- mapping ---------------------------------------------------------------------------
+
+    def _open_mapping_at(self, index: QModelIndex) -> None:
+        row = self.listings_model.row_at(self.listings_proxy.mapToSource(index).row())
+        if row is not None:
+            self.open_mapping(row.uuid)
+
+    def open_mapping(self, uuid: str) -> None:
+        db = self._ctx.db
+
+        def work() -> queries.MappingChoices:
+            with db.reads() as session:
+                return queries.mapping_choices(session, uuid)
+
+        def show(choices: queries.MappingChoices) -> None:
+            if not self._alive():
+                return
+            dialog = MappingDialog(self._ctx, choices, self)
+            dialog.finished.connect(dialog.deleteLater)
+            self.mapping_dialog = dialog
+            dialog.open()
+            self.mapping_dialog_opened.emit(dialog)
+
+        self._ctx.runner.run(work, show, lambda e: self.count.setText(f"Cannot map: {e}"))

@@ -1,0 +1,1 @@
+"""The packing station: open orders on the left, the open order with its scan verdicts on the right."""

@@ -1,0 +1,67 @@
+"""Run the packing station's writes one after another, in the order the packer made them.
+
+Scans arrive faster than a commit can finish; running them in parallel would let verdicts come
+back out of order (and the banner show an older scan last). Reads need no such care.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Job:
+    work: Callable[[], Any]
+    on_done: Callable[[Any], None]
+    on_error: Callable[[Exception], None]
+
+
+class SerialJobs:
+    def __init__(self, runner: TaskRunner) -> None:
+        self._runner = runner
+        self._queue: deque[_Job] = deque()
+        self._busy = False
+        self._closed = False
+
+    @property
+    def busy(self) -> bool:
+        return self._busy or bool(self._queue)
+
+    def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
+        if self._closed:
+            return
+        self._queue.append(_Job(work, on_done, on_error))
+        self._next()
+
+    def close(self) -> None:
+        self._closed = True
+        self._queue.clear()
+
+    def _next(self) -> None:
+        if self._busy or not self._queue or self._closed:
+            return
+        job = self._queue.popleft()
+        self._busy = True
+
+        def done(result: Any) -> None:
+            self._finish(job.on_done, result)
+
+        def failed(exc: Exception) -> None:
+            self._finish(job.on_error, exc)
+
+        self._runner.run(job.work, done, failed)
+
+    def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
+        self._busy = False
+        try:
+            if not self._closed:
+                callback(value)
+        finally:
+            self._next()

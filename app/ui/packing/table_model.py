@@ -1,0 +1,106 @@
+"""A read-only table model over a list of frozen rows, with its columns declared as data.
+
+Shared by the packing station and the Back Market tab: each screen lists its columns (title, how
+to read a row, alignment) and, optionally, how a whole row is coloured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Sequence, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+#: The role sorting uses: numbers sort as numbers, blanks last.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    title: str
+    text: Callable[[Row], str]
+    align: Qt.AlignmentFlag = LEFT
+    sort_key: Callable[[Row], Any] | None = None
+    tooltip: Callable[[Row], str] | None = None
+
+
+@dataclass(frozen=True)
+class RowStyle:
+    background: str | None = None
+    foreground: str | None = None
+
+
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    def __init__(self, columns: Sequence[Column[Row]], style: Callable[[Row], RowStyle | None] | None = None,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+        self._style = style
+
+    # --- content ---------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def column_titles(self) -> list[str]:
+        return [c.title for c in self._columns]
+
+    # --- Qt model API ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(self._columns)):
+            return None
+        row, column = self._rows[index.row()], self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == SORT_ROLE:
+            key = column.sort_key(row) if column.sort_key else column.text(row)
+            return key if isinstance(key, (int, float, str)) else str(key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and self._style is not None:
+            style = self._style(row)
+            colour = None if style is None else (
+                style.background if role == Qt.ItemDataRole.BackgroundRole else style.foreground)
+            return QBrush(QColor(colour)) if colour else None
+        return None
