@@ -18,7 +18,8 @@ from app.models import Condition, Grade, InventoryStatus, Product, Warehouse
 from app.ui import sounds
 from app.ui.context import UiContext
 from app.ui.widgets.verdict import OK, REFUSAL, VerdictBanner
-from app.ui.widgets.guard import run_for
+from app.ui.serial_jobs import SerialJobs
+from app.ui.widgets.guard import guarded
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,8 @@ class ScanPage(QWidget):
     def __init__(self, ctx: UiContext, prompt: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # Scans are written one after another so verdicts come back in the order they were scanned.
+        self._writes = SerialJobs(ctx.runner)
         self.last_verdict_ms: float | None = None  # scan-to-verdict, measured for the bench
         self._scan_started = 0.0
         self.banner = VerdictBanner(prompt)
@@ -171,4 +174,4 @@ class ScanPage(QWidget):
         self.verdict_shown.emit(kind, text)
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None] | None = None) -> None:
-        run_for(self, self.ctx.runner, work, done, failed or self.verdict_refused)
+        self._writes.submit(work, guarded(self, done), guarded(self, failed or self.verdict_refused))

@@ -30,7 +30,7 @@ from app.ui.context import UiContext
 from app.ui.packing import feedback
 from app.ui.packing.header import OrderHeader
 from app.ui.packing.models import OrderFilterProxy, OrderLinesModel, OrderListModel
-from app.ui.packing.serial_jobs import SerialJobs
+from app.ui.serial_jobs import SerialJobs
 from app.ui.packing.ship_dialog import ShipDialog
 from app.ui.packing.slip import print_or_save_slip
 from app.ui.widgets.verdict import VerdictBanner

@@ -1,4 +1,4 @@
-"""Run the packing station's writes one after another, in the order the packer made them.
+"""Run a station's scan writes one after another, in the order they were scanned.
 
 Scans arrive faster than a commit can finish; running them in parallel would let verdicts come
 back out of order (and the banner show an older scan last). Reads need no such care.
