@@ -242,13 +242,17 @@ def _write(session, parsed, products, variations, skus, actor, progress) -> Impo
             new_variation_keys.append((key, row))
             variations[key] = (0, None)
     if new_variation_keys:
+        # No sort_by_parameter_order: on SQLite it makes SQLAlchemy insert row by row and splice the
+        # results quadratically. The unique key maps each returned id back to its row instead.
         result = session.execute(
-            insert(Variation).returning(Variation.id, sort_by_parameter_order=True),
+            insert(Variation.__table__).returning(*(Variation.__table__.c[n] for n in ("id", "product_id", "grade_id", "condition_key"))),
             [{"product_id": k[0], "grade_id": k[1], "condition_key": k[2], "sku": None, "sku_norm": None}
              for k, _ in new_variation_keys],
         )
+        vid_by_key = {(pid, gid, ck): vid for vid, pid, gid, ck in result}
         links = []
-        for (key, row), vid in zip(new_variation_keys, result.scalars().all()):
+        for key, row in new_variation_keys:
+            vid = vid_by_key[key]
             variations[key] = (vid, None)
             links.extend({"variation_id": vid, "condition_id": cid} for cid in row.condition_ids)
         if links:
@@ -271,7 +275,11 @@ def _write(session, parsed, products, variations, skus, actor, progress) -> Impo
     total = len(unit_rows)
     for start in range(0, total, 5000):
         batch = unit_rows[start : start + 5000]
-        ids = session.execute(insert(Unit).returning(Unit.id, sort_by_parameter_order=True), batch).scalars().all()
+        # Codes are unique: map the returned ids back by IMEI/serial (see above on sort_by_parameter_order).
+        id_by_code = {imei or serial: uid for uid, imei, serial in
+                      session.execute(insert(Unit.__table__).returning(Unit.__table__.c.id, Unit.__table__.c.imei,
+                                                                        Unit.__table__.c.serial), batch)}
+        ids = [id_by_code[r["imei"] or r["serial"]] for r in batch]
         unit_ids.extend(ids)
         codes = [{"code": c, "unit_id": uid, "kind": k} for row, uid in zip(parsed[start : start + 5000], ids) for c, k in row.codes]
         session.execute(insert(UnitCode), codes)

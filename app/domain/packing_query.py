@@ -204,7 +204,7 @@ def order_detail(session: Session, number: str) -> OrderDetail:
 
 
 def order_id_for(session: Session, number: str) -> int | None:
-    return session.scalar(select(Order.id).where(func.upper(Order.number) == number.strip().upper()))
+    return session.scalar(select(Order.id).where(Order.number == number.strip().upper()))
 
 
 def slip_data(detail: OrderDetail) -> PackingSlipData:

@@ -31,22 +31,17 @@ avail AS (
     GROUP BY u.variation_id
 ),
 busy AS (
-    SELECT u.variation_id AS vid, COUNT(*) AS n FROM commitments c JOIN units u ON u.id = c.unit_id
-    WHERE c.active AND u.status_id IN :statuses {warehouse_filter}
+    SELECT u.variation_id AS vid, COUNT(*) AS n FROM commitments c CROSS JOIN units u
+    WHERE u.id = c.unit_id AND c.active AND u.status_id IN :statuses {warehouse_filter}
     GROUP BY u.variation_id
 ),
-scanned AS (
-    SELECT c.line_id AS line_id, COUNT(*) AS n FROM commitments c WHERE c.active GROUP BY c.line_id
-),
-remaining AS (
+open_lines AS (
     SELECT l.id AS line_id, l.variation_id AS vid, l.sku_norm AS sku_norm,
-           l.quantity - COALESCE(s.n, 0) AS rem
-    FROM order_lines l
-    JOIN orders o ON o.id = l.order_id
-    JOIN order_statuses os ON os.id = o.status_id
-    LEFT JOIN scanned s ON s.line_id = l.id
-    WHERE os.is_open AND NOT l.closed AND l.quantity > COALESCE(s.n, 0)
+           l.quantity - (SELECT COUNT(*) FROM commitments c WHERE c.line_id = l.id AND c.active) AS rem
+    FROM order_statuses os CROSS JOIN orders o CROSS JOIN order_lines l
+    WHERE o.status_id = os.id AND l.order_id = o.id AND os.is_open AND NOT l.closed
 ),
+remaining AS (SELECT line_id, vid, sku_norm, rem FROM open_lines WHERE rem > 0),
 line_listing AS (
     SELECT m.lid AS lid, r.line_id AS line_id, r.rem AS rem
     FROM listing_match m JOIN remaining r ON r.vid = m.vid

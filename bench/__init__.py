@@ -1,0 +1,1 @@
+"""RefurbDesk benchmarks: `python -m bench` builds a large database and measures the core paths."""

@@ -1,0 +1,79 @@
+"""`python -m bench --units N --variations V --listings L --json FILE [--db URL] [--keep]`
+
+Builds a realistic database (bench/build.py), measures the core paths (bench/core.py), prints a
+table and writes every number to the JSON file. On PostgreSQL every key gets a `pg_` prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app.db import sqlite_path
+from bench import core, report
+from bench.build import build_database
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--units", type=int, default=1_000_000)
+    p.add_argument("--variations", type=int, default=100_000)
+    p.add_argument("--listings", type=int, default=10_000)
+    p.add_argument("--open-orders", type=int, default=None, help="open orders (default: 2,000 at 1M units)")
+    p.add_argument("--import-rows", type=int, default=100_000)
+    p.add_argument("--scans", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", dest="json_path", default=None, help="write the results here")
+    p.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--no-build", action="store_true", help="measure an existing bench database as it is")
+    p.add_argument("--quiet", action="store_true")
+    return p.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> dict:
+    say = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    tmpdir = None
+    url = args.db
+    if url is None:
+        tmpdir = tempfile.mkdtemp(prefix="refurbdesk-bench-")
+        url = f"sqlite:///{Path(tmpdir) / 'bench.sqlite3'}"
+    prefix = "" if url.startswith("sqlite") else "pg_"
+    results: dict = {}
+    try:
+        if not args.no_build:
+            say(f"building {args.units:,} units / {args.variations:,} variations / {args.listings:,} listings at {url}")
+            t0 = time.perf_counter()
+            info = build_database(url, args.units, args.variations, args.listings, args.seed,
+                                  open_orders=args.open_orders, log=say)
+            results["build_s"] = round(time.perf_counter() - t0, 2)
+            results["build"] = info
+        results.update(core.measure(url, scans=args.scans, import_rows=args.import_rows, seed=args.seed, log=say))
+    finally:
+        path = sqlite_path(url)
+        if not args.keep and path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            if tmpdir:
+                Path(tmpdir).rmdir()
+    results["machine"] = report.machine()
+    results["database"] = "sqlite" if not prefix else "postgresql"
+    results["size"] = {"units": args.units, "variations": args.variations, "listings": args.listings}
+    return {prefix + k if k not in ("machine", "database", "size") else k: v for k, v in results.items()}
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    results = run(args)
+    prefix = "pg_" if results["database"] == "postgresql" else ""
+    print(report.table(results, prefix))
+    if args.json_path:
+        report.write_json(args.json_path, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

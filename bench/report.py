@@ -1,0 +1,65 @@
+"""The bench's output: a plain table on stdout and a JSON file of every key."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+# (key, label, unit, target: (comparison, value) or None)
+ROWS = [
+    ("scan_verdict_p50_ms", "scan verdict p50 (commit_unit + commit)", "ms", None),
+    ("scan_verdict_p95_ms", "scan verdict p95", "ms", ("<=", 5)),
+    ("scan_verdict_p99_ms", "scan verdict p99", "ms", None),
+    ("scan_refusal_p95_ms", "scan refusal p95 (all refusals)", "ms", ("<=", 5)),
+    ("quantities_all_listings_s", "calculated quantities, all listings (sku mode)", "s", ("<=", 1)),
+    ("quantities_all_listings_variation_mode_s", "calculated quantities, all listings (variation mode)", "s", ("<=", 1)),
+    ("quantities_after_scan_ms", "quantities after one scan p95 (affected only)", "ms", ("<=", 20)),
+    ("quantities_after_scan_p50_ms", "quantities after one scan p50", "ms", None),
+    ("import_100k_units_s", "CSV import (import_inventory + commit)", "s", ("<=", 15)),
+    ("floor_imei_lookup_p95_ms", "floor: bare indexed code lookup p95", "ms", None),
+    ("build_s", "database build", "s", None),
+    ("db_size_mb", "database size", "MB", None),
+    ("rss_mb", "RSS after the run", "MB", None),
+    ("rss_peak_mb", "peak RSS (includes the builder)", "MB", None),
+]
+
+
+def machine() -> dict:
+    import os
+
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+
+
+def _verdict(value, target) -> str:
+    if target is None or not isinstance(value, (int, float)):
+        return ""
+    op, limit = target
+    ok = value <= limit if op == "<=" else value >= limit
+    return f"{'ok ' if ok else 'MISS'} ({op} {limit})"
+
+
+def table(results: dict, prefix: str = "") -> str:
+    lines = [f"{'measure':<56} {'value':>12}  target"]
+    lines.append("-" * 84)
+    for key, label, unit, target in ROWS:
+        value = results.get(prefix + key)
+        if value is None:
+            continue
+        if key.startswith("import_"):
+            label = f"{label}, {results.get(prefix + 'import_rows', '?'):,} rows"
+        shown = f"{value:,.3f} {unit}" if isinstance(value, float) else f"{value} {unit}"
+        lines.append(f"{label:<56} {shown:>12}  {_verdict(value, target)}")
+    scans = results.get(prefix + "scans") or {}
+    for reason, st in (scans.get("refused_by_reason") or {}).items():
+        lines.append(f"  refusal {reason:<46} {st['p95']:>9.3f} ms  (p95 of {st['n']})")
+    if scans.get("unexpected"):
+        lines.append(f"  unexpected scan outcomes: {len(scans['unexpected'])} (see JSON)")
+    uses = results.get(prefix + "quantities_plan_uses_status_index")
+    if uses is not None:
+        lines.append(f"quantities plan uses ix_units_status_warehouse_variation: {uses}")
+    return "\n".join(lines)
+
+
+def write_json(path: str | Path, results: dict) -> None:
+    Path(path).write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
