@@ -18,7 +18,7 @@ from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
-from app.models import Commitment, Order, OrderLine, OutboxMessage, Unit
+from app.models import Commitment, Order, OrderLine, OutboxMessage, Unit, Variation
 from app.models.base import utcnow
 
 # The checks, in the order the packing station applies them.
@@ -87,19 +87,17 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
     except NotFound as exc:
         raise ScanRefused(str(exc), reason=UNKNOWN_UNIT) from None
 
-    current = session.execute(
-        select(Order.number, Commitment.order_id)
-        .join(Order, Order.id == Commitment.order_id)
-        .where(Commitment.unit_id == unit.id, Commitment.active.is_(True))
-    ).first()
+    # The partial unique index answers this from the commitments of this one unit.
+    current = session.scalar(select(Commitment.order_id).where(Commitment.unit_id == unit.id, Commitment.active.is_(True)))
     if current is not None:
-        where = "this order" if current.order_id == order.id else f"order {current.number}"
+        where = "this order" if current == order.id else f"order {session.get(Order, current).number}"
         raise ScanRefused(f"{unit.code} is already committed to {where}.", reason=ALREADY_COMMITTED)
-    if unit.status.name == settings.get(session, "inventory.sold_status"):
-        shipped = _last_shipment(session, unit.id)
-        detail = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
-        raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
     if not unit.status.sellable:
+        # Only a refused scan pays for telling "shipped" apart from any other unsellable status.
+        if unit.status.name == settings.get(session, "inventory.sold_status"):
+            shipped = _last_shipment(session, unit.id)
+            detail = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
+            raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
         raise ScanRefused(
             f"{unit.code} is in status {unit.status.name}, which is not sellable.", reason=NOT_SELLABLE
         )
@@ -124,17 +122,21 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
             f"({counts.get(line.id, 0)}/{line.quantity}).",
             reason=LINE_COMPLETE,
         )
-    try:
-        with session.begin_nested():
-            session.add(Commitment(unit_id=unit.id, line_id=open_line.id, order_id=order.id, station=actor.station))
-            session.flush()
-    except IntegrityError:
-        # The partial unique index: another station committed this unit a moment ago.
-        raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
+    session.add(Commitment(unit_id=unit.id, line_id=open_line.id, order_id=order.id, station=actor.station))
     history.record(session, unit.id, history.COMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The partial unique index: another station committed this unit a moment ago. The
+        # caller's transaction rolls back, so no savepoint is needed on this hot path.
+        raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
     scanned = counts.get(open_line.id, 0) + 1
-    changes = Changes.of(orders={order.id}, units={unit.id}, variations={unit.variation_id} | orders.affected_variations(session, order.id))
+    # Stock moved for the unit's variation; a SKU line's demand also touches every variation
+    # carrying that SKU. Nothing else on the order changed.
+    touched = {unit.variation_id}
+    if open_line.sku_norm:
+        touched |= set(session.scalars(select(Variation.id).where(Variation.sku_norm == open_line.sku_norm)))
+    changes = Changes.of(orders={order.id}, units={unit.id}, variations=touched)
     return ScanVerdict(order.number, unit.id, unit.code, open_line.id, scanned, open_line.quantity,
                        unit.variation.product.display_name, changes)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload
 
 from app.domain import catalog, history, reference
 from app.domain.catalog import ProductSpec
@@ -38,7 +38,8 @@ def find_unit(session: Session, raw_code: str, *, lock: bool = False) -> Unit:
     if unit_id is None:
         what = "IMEI" if code.kind is CodeKind.IMEI else "serial"
         raise NotFound(f"Unknown unit: no unit with {what} {code.value} has been received.", reason="unknown_unit")
-    stmt = select(Unit).where(Unit.id == unit_id)
+    # Conditions load only if asked for: a scan never needs them.
+    stmt = select(Unit).where(Unit.id == unit_id).options(defaultload(Unit.variation).lazyload(Variation.conditions))
     if lock:
         stmt = stmt.with_for_update(of=Unit)
     return session.scalars(stmt).one()
