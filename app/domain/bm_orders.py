@@ -220,7 +220,10 @@ def upsert_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, *
     """Create or update the local order for a Back Market order; None when there is nothing to do."""
     channel = reference.channel(session, reference.BACK_MARKET)
     external = str(remote["order_id"])
-    order = session.scalar(select(Order).where(Order.channel_id == channel.id, Order.external_id == external).with_for_update(of=Order))
+    # Lock the bare row, then load the order fresh (see orders.get_order on PostgreSQL's re-check).
+    order_id = session.scalar(select(Order.id).where(Order.channel_id == channel.id, Order.external_id == external)
+                              .with_for_update())
+    order = session.get(Order, order_id, populate_existing=True) if order_id is not None else None
     out = UpsertOutcome()
     if order is None and not may_create:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import reference, settings
@@ -46,11 +47,16 @@ def condition_key(condition_ids) -> str:
 
 def find_or_create_product(session: Session, spec: ProductSpec) -> Product:
     spec = spec.cleaned()
-    row = session.scalar(select(Product).filter_by(**{f: getattr(spec, f) for f in PRODUCT_FIELDS}))
+    key = {f: getattr(spec, f) for f in PRODUCT_FIELDS}
+    row = session.scalar(select(Product).filter_by(**key))
     if row is None:
-        row = Product(**{f: getattr(spec, f) for f in PRODUCT_FIELDS})
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():
+                row = Product(**key)
+                session.add(row)
+                session.flush()
+        except IntegrityError:  # another station created it a moment ago: use theirs
+            row = session.scalars(select(Product).filter_by(**key)).one()
     return row
 
 
@@ -65,12 +71,18 @@ def find_or_create_variation(
     )
     if row is not None:
         return row, False
-    row = Variation(product_id=product.id, grade_id=grade.id, condition_key=key)
-    session.add(row)
-    session.flush()
-    for c in conditions:
-        session.add(VariationCondition(variation_id=row.id, condition_id=c.id))
-    session.flush()
+    try:
+        with session.begin_nested():
+            row = Variation(product_id=product.id, grade_id=grade.id, condition_key=key)
+            session.add(row)
+            session.flush()
+            for c in conditions:
+                session.add(VariationCondition(variation_id=row.id, condition_id=c.id))
+            session.flush()
+    except IntegrityError:  # another station created it a moment ago: use theirs
+        row = session.scalars(select(Variation).where(
+            Variation.product_id == product.id, Variation.grade_id == grade.id, Variation.condition_key == key)).one()
+        return row, False
     session.refresh(row)
     return row, True
 

@@ -28,6 +28,10 @@ from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCo
 from app.models.base import utcnow
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
+# The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
+MAX_LENGTH = {"manufacturer": 80, "model": 120, "model_number": 60, "network": 60, "capacity": 30, "color": 60,
+              "sku": 120}
+MAX_COST = Decimal("9999999999.99")  # Numeric(12, 2)
 OPTIONAL = ("sku", "cost", "serial", "imei2")
 CHUNK = 500
 
@@ -101,6 +105,11 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
                 codes.append((parse_imei(raw["imei2"]), "imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
+        if any("\x00" in value for value in raw.values()):
+            errors.append("contains a NUL character")
+        for name, limit in MAX_LENGTH.items():
+            if len(" ".join(raw.get(name, "").split())) > limit:
+                errors.append(f"{name} is longer than {limit} characters")
         if not raw.get("imei") and not raw.get("serial"):
             errors.append("no IMEI and no serial")
         if not raw.get("manufacturer") or not raw.get("model"):
@@ -124,7 +133,7 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
         if raw.get("cost"):
             try:
                 cost = Decimal(raw["cost"])
-                if cost < 0 or not cost.is_finite():
+                if not cost.is_finite() or cost < 0 or cost > MAX_COST:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
                 errors.append(f"cost “{raw['cost']}” is not an amount")

@@ -38,10 +38,13 @@ def find_unit(session: Session, raw_code: str, *, lock: bool = False) -> Unit:
     if unit_id is None:
         what = "IMEI" if code.kind is CodeKind.IMEI else "serial"
         raise NotFound(f"Unknown unit: no unit with {what} {code.value} has been received.", reason="unknown_unit")
+    if lock:
+        # The bare row first (see orders.get_order), then the unit with what it joins, fresh.
+        session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update())
     # Conditions load only if asked for: a scan never needs them.
     stmt = select(Unit).where(Unit.id == unit_id).options(defaultload(Unit.variation).lazyload(Variation.conditions))
     if lock:
-        stmt = stmt.with_for_update(of=Unit)
+        stmt = stmt.execution_options(populate_existing=True)
     return session.scalars(stmt).one()
 
 

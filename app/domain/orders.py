@@ -56,15 +56,19 @@ def parse_line(text: str) -> LineRequest:
 
 
 def get_order(session: Session, number_or_id: str | int, *, lock: bool = False) -> Order:
-    stmt = select(Order)
     if isinstance(number_or_id, int):
-        stmt = stmt.where(Order.id == number_or_id)
+        match = Order.id == number_or_id
     else:
         # Numbers are generated upper-case: compare with the stored form so the unique index is
         # used (upper(number) scanned every order: 57 ms per scan at 215k orders).
-        stmt = stmt.where(Order.number == number_or_id.strip().upper())
+        match = Order.number == number_or_id.strip().upper()
+    stmt = select(Order).where(match)
     if lock:
-        stmt = stmt.with_for_update(of=Order)
+        # Lock the bare row first, then load it with its status, customer and channel: on PostgreSQL
+        # a locking read with joined rows re-checks only the locked table after waiting, and hands
+        # back a stale or NULL status when another station changed the order meanwhile.
+        order_id = session.scalar(select(Order.id).where(match).with_for_update())
+        stmt = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
     order = session.scalars(stmt).first()
     if order is None:
         raise NotFound(f"There is no order {number_or_id}.", reason="unknown_order")

@@ -111,7 +111,8 @@ def _run(session: Session, scope: Scope, match: str, params: dict, restrict_unit
     for name in ("listing_ids", "preview_ids"):
         if name in params:
             stmt = stmt.bindparams(bindparam(name, expanding=True))
-    return [tuple(row) for row in session.execute(stmt, params)]
+    # PostgreSQL's SUM over COUNT is NUMERIC (Decimal): quantities are plain ints everywhere.
+    return [tuple(int(v) for v in row) for row in session.execute(stmt, params)]
 
 
 def calculated_quantities(
