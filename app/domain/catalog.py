@@ -108,6 +108,33 @@ def variation_label(v: Variation) -> str:
     return f"{v.product.display_name} · {v.grade.name}" + (f" · {codes}" if codes else "")
 
 
+def variation_labels(session: Session, where) -> dict[int, tuple[str | None, str]]:
+    """(sku_norm, label) of the variations matching `where`, read as plain rows.
+
+    For lists of thousands of variations (listings, orders): no ORM objects, so a 100,000-variation
+    catalog costs a few MB, not hundreds.
+    """
+    codes: dict[int, list[str]] = {}
+    ids = select(Variation.id).where(where)
+    for vid, code in session.execute(
+        select(VariationCondition.variation_id, Condition.code)
+        .join(Condition, Condition.id == VariationCondition.condition_id)
+        .where(VariationCondition.variation_id.in_(ids))
+        .order_by(Condition.code)
+    ):
+        codes.setdefault(vid, []).append(code)
+    result: dict[int, tuple[str | None, str]] = {}
+    stmt = (select(Variation.id, Variation.sku_norm, Grade.name, *[getattr(Product, f) for f in PRODUCT_FIELDS])
+            .join(Product, Product.id == Variation.product_id).join(Grade, Grade.id == Variation.grade_id)
+            .where(where).order_by(Variation.id))
+    for vid, sku_norm, grade, *parts in session.execute(stmt):
+        label = " ".join(p for p in parts if p) + f" · {grade}"
+        if vid in codes:
+            label += " · " + "+".join(codes[vid])
+        result[vid] = (sku_norm, label)
+    return result
+
+
 def sku_holders(session: Session, sku: str, exclude: set[int] = frozenset()) -> list[Variation]:
     norm = normalize_sku(sku)
     if norm is None:

@@ -107,10 +107,6 @@ def resolve_unmapped_lines(session: Session, *, skus: set[str] | None = None, mo
     return Changes.of(orders=resolved_orders, variations=variations)
 
 
-def _variation_refs(variations) -> list[dict]:
-    return [{"variation_id": v.id, "label": catalog.variation_label(v)} for v in variations]
-
-
 def listings_rows(session: Session, listing_ids: set[int] | None = None) -> list[dict]:
     """One row per listing, for `backmarket listings --json` and the Back Market tab."""
     scope = Scope.load(session)
@@ -119,27 +115,26 @@ def listings_rows(session: Session, listing_ids: set[int] | None = None) -> list
     if listing_ids is not None:
         stmt = stmt.where(Listing.id.in_(sorted(listing_ids)))
     listings = list(session.scalars(stmt))
-    by_id: dict[int, Variation] = {}
-    by_sku: dict[str, list[Variation]] = {}
+    by_id: dict[int, dict] = {}
+    by_sku: dict[str, list[dict]] = {}
     if scope.mode == "variation":
         ids = {l.variation_id for l in listings if l.variation_id}
         if ids:
-            by_id = {v.id: v for v in session.scalars(select(Variation).where(Variation.id.in_(sorted(ids))))}
+            labels = catalog.variation_labels(session, Variation.id.in_(sorted(ids)))
+            by_id = {vid: {"variation_id": vid, "label": label} for vid, (_sku, label) in labels.items()}
     else:
         wanted = select(Listing.sku_norm)
         if listing_ids is not None:
             wanted = wanted.where(Listing.id.in_(sorted(listing_ids)))
-        for v in session.scalars(select(Variation).where(Variation.sku_norm.in_(wanted)).order_by(Variation.id)):
-            by_sku.setdefault(v.sku_norm or "", []).append(v)
+        for vid, (sku_norm, label) in catalog.variation_labels(session, Variation.sku_norm.in_(wanted)).items():
+            by_sku.setdefault(sku_norm or "", []).append({"variation_id": vid, "label": label})
     rows = []
     for listing in listings:
         q = quantities.get(listing.id)
         if scope.mode == "variation":
-            v = by_id.get(listing.variation_id) if listing.variation_id else None
-            mapped_to = _variation_refs([v])[0] if v else None
+            mapped_to = by_id.get(listing.variation_id) if listing.variation_id else None
         else:
-            carriers = by_sku.get(listing.sku_norm, [])
-            mapped_to = _variation_refs(carriers) if carriers else None
+            mapped_to = by_sku.get(listing.sku_norm) or None
         gone = listing.publication_state == LISTING_GONE
         rows.append({
             "id": listing.uuid,

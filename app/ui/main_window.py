@@ -102,9 +102,11 @@ class MainWindow(QMainWindow):
             self.sync.start()
 
     def _station_name(self) -> str:
-        from app.domain.station import current_actor
+        """The name every history event of this station records (and the status bar shows)."""
+        from app.domain.station import set_station_name, station_name
 
-        return self.ctx.station.station_name or current_actor().station
+        set_station_name(self.ctx.station.station_name)
+        return station_name()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
