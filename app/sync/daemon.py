@@ -100,13 +100,14 @@ class SyncDaemon:
                 except Exception:  # the loop must outlive any one push
                     log.exception("fast push failed")
                 continue
-            if now - last_renewal >= IDLE_LEASE_RENEWAL:
+            renew_every = min(IDLE_LEASE_RENEWAL, self.engine.lease_ttl / 3)
+            if now - last_renewal >= renew_every:
                 try:
                     self.engine.keep_lease()
                 except Exception as exc:
                     log.info("sync lease not renewed: %s", exc)
                 last_renewal = now
-            self._wake.wait(min(max(0.05, next_cycle - time.monotonic()), IDLE_LEASE_RENEWAL))
+            self._wake.wait(min(max(0.05, next_cycle - time.monotonic()), renew_every))
             self._wake.clear()
 
     def _cycle(self) -> None:

@@ -8,6 +8,7 @@ Times come from each station's clock: stations must agree within a fraction of t
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -20,7 +21,9 @@ from app.models.base import utcnow
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "backmarket"
-DEFAULT_TTL_SECONDS = 90
+# How long a station's lease lasts without renewal: another station takes over after that.
+# REFURBDESK_SYNC_LEASE_SECONDS shortens it (tests, a site that wants faster fail-over).
+DEFAULT_TTL_SECONDS = float(os.environ.get("REFURBDESK_SYNC_LEASE_SECONDS") or 90)
 
 
 def _insert(db: Database):
@@ -41,13 +44,14 @@ def acquire(db: Database, holder: str, ttl_seconds: float = DEFAULT_TTL_SECONDS,
         ).rowcount
         if taken == 1:
             return True
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
         inserted = conn.execute(
             _insert(db).values(name=name, holder=holder, expires_at=expires).on_conflict_do_nothing(
-                index_elements=["name"])
-        ).rowcount
-    if inserted == 1:
+                index_elements=["name"]).returning(SyncLease.name)
+        ).first() is not None
+    if inserted:
         log.info("sync lease taken by %s", holder)
-    return inserted == 1
+    return inserted
 
 
 def renew(db: Database, holder: str, ttl_seconds: float = DEFAULT_TTL_SECONDS, *, name: str = LEASE_NAME,
