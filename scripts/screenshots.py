@@ -55,8 +55,13 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="refurbdesk-shots-"))
-    url, _ = prepare_demo(folder, sandbox=False)
+    url, server = prepare_demo(folder, sandbox=True)
     db = open_database(url)
+    from app.sync.engine import SyncEngine
+
+    engine = SyncEngine(db)  # one real cycle against the demo sandbox: listings, orders, pushes
+    print(engine.run_once().summary_line())
+    engine.close()
     runner = TaskRunner()
     ctx = UiContext(db, EventBridge(EventBus()), runner, StationConfig(station_name="Bench 1", sounds=False))
     factories = TabFactories()
@@ -116,9 +121,32 @@ def main() -> int:
     shot(dialog, "settings-station.png")
     dialog.close()
 
+    from app.demo.catalog import DEMO_VARIATIONS
+
+    first = [1]
+    for v in DEMO_VARIATIONS:
+        first.append(first[-1] + v.units)
+    window.tabs.setCurrentWidget(window.packing)
+    window.open_order("SO100001")
+    settle(app, runner)
+    for n in range(first[0], first[1]):  # an iPhone 13 the order wants, free and sellable
+        window.packing.handle_scan(demo_imei(n))
+        settle(app, runner)
+        if "✓" in window.packing.banner.text():
+            break
+    shot(window, "packing-ok.png")
+    window.packing.handle_scan(demo_imei(first[7]))  # a Pixel 7: no line of this order wants it
+    settle(app, runner)
+    shot(window, "packing-refused.png")
+
+    window.tabs.setCurrentWidget(window.backmarket)
+    shot(window, "backmarket.png")
+
     window.close()
     ctx.events.close()
     db.dispose()
+    if server is not None:
+        server.stop()
     return 0
 
 
