@@ -108,21 +108,25 @@ def variation_label(v: Variation) -> str:
     return f"{v.product.display_name} · {v.grade.name}" + (f" · {codes}" if codes else "")
 
 
+def condition_codes(session: Session, variation_ids=None) -> dict[int, list[str]]:
+    """Damage codes per variation, sorted; `variation_ids` (ids or a subquery) limits it."""
+    stmt = (select(VariationCondition.variation_id, Condition.code)
+            .join(Condition, Condition.id == VariationCondition.condition_id).order_by(Condition.code))
+    if variation_ids is not None:
+        stmt = stmt.where(VariationCondition.variation_id.in_(variation_ids))
+    codes: dict[int, list[str]] = {}
+    for vid, code in session.execute(stmt):
+        codes.setdefault(vid, []).append(code)
+    return codes
+
+
 def variation_labels(session: Session, where) -> dict[int, tuple[str | None, str]]:
     """(sku_norm, label) of the variations matching `where`, read as plain rows.
 
     For lists of thousands of variations (listings, orders): no ORM objects, so a 100,000-variation
     catalog costs a few MB, not hundreds.
     """
-    codes: dict[int, list[str]] = {}
-    ids = select(Variation.id).where(where)
-    for vid, code in session.execute(
-        select(VariationCondition.variation_id, Condition.code)
-        .join(Condition, Condition.id == VariationCondition.condition_id)
-        .where(VariationCondition.variation_id.in_(ids))
-        .order_by(Condition.code)
-    ):
-        codes.setdefault(vid, []).append(code)
+    codes = condition_codes(session, select(Variation.id).where(where))
     result: dict[int, tuple[str | None, str]] = {}
     stmt = (select(Variation.id, Variation.sku_norm, Grade.name, *[getattr(Product, f) for f in PRODUCT_FIELDS])
             .join(Product, Product.id == Variation.product_id).join(Grade, Grade.id == Variation.grade_id)

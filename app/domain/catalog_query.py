@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, exists, func, literal, select, union
 from sqlalchemy.orm import Session
 
+from app.domain.catalog import condition_codes
 from app.models import Condition, Grade, InventoryStatus, Product, Unit, Variation, VariationCondition
 
 
@@ -94,14 +95,7 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
     """Full rows for a batch of ids (a screenful or a fetchMore batch), with unit counts."""
     if not ids:
         return {}
-    conditions: dict[int, list[str]] = {}
-    for vid, code in session.execute(
-        select(VariationCondition.variation_id, Condition.code)
-        .join(Condition, Condition.id == VariationCondition.condition_id)
-        .where(VariationCondition.variation_id.in_(ids))
-        .order_by(Condition.code)
-    ):
-        conditions.setdefault(vid, []).append(code)
+    conditions = condition_codes(session, ids)
     counts: dict[int, dict[int, int]] = {}
     for vid, status_id, n in session.execute(
         select(Unit.variation_id, Unit.status_id, func.count())

@@ -5,16 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Condition, Grade, InventoryStatus, Product, Unit, Variation, VariationCondition
+from app.domain.catalog import condition_codes
+from app.models import Grade, InventoryStatus, Product, Unit, Variation
 
 
 def catalog_rows(session: Session) -> list[dict]:
     """`refurbdesk catalog --json`: id, product, grade, conditions, sku, units {status: n}."""
-    codes: dict[int, list[str]] = {}
-    for vid, code in session.execute(
-        select(VariationCondition.variation_id, Condition.code).join(Condition, Condition.id == VariationCondition.condition_id)
-    ):
-        codes.setdefault(vid, []).append(code)
+    codes = condition_codes(session)
     counts: dict[int, dict[str, int]] = {}
     for vid, status, n in session.execute(
         select(Unit.variation_id, InventoryStatus.name, func.count(Unit.id))

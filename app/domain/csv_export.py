@@ -8,20 +8,16 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.catalog import PRODUCT_FIELDS
+from app.domain.catalog import PRODUCT_FIELDS, condition_codes
 from app.domain.csv_import import OPTIONAL, REQUIRED
-from app.models import Condition, Grade, InventoryStatus, Product, Unit, Variation, VariationCondition, Warehouse
+from app.models import Grade, InventoryStatus, Product, Unit, Variation, Warehouse
 
 COLUMNS = (*REQUIRED, *OPTIONAL)
 
 
 def export_inventory(session: Session, out: TextIO) -> int:
     """Write the CSV the importer reads back; returns the number of units written."""
-    codes: dict[int, list[str]] = {}
-    for vid, code in session.execute(
-        select(VariationCondition.variation_id, Condition.code).join(Condition, Condition.id == VariationCondition.condition_id)
-    ):
-        codes.setdefault(vid, []).append(code)
+    codes = condition_codes(session)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     stmt = (
