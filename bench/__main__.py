@@ -30,6 +30,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
     p.add_argument("--no-build", action="store_true", help="measure an existing bench database as it is")
+    p.add_argument("--gui", action="store_true",
+                   help="also measure the GUI on the same database: catalog first rows and filter, scan to verdict")
+    p.add_argument("--sync", action="store_true",
+                   help="also run the Back Market sync bench (its own database and sandbox, --listings listings)")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
 
@@ -52,6 +56,19 @@ def run(args: argparse.Namespace) -> dict:
             results["build_s"] = round(time.perf_counter() - t0, 2)
             results["build"] = info
         results.update(core.measure(url, scans=args.scans, import_rows=args.import_rows, seed=args.seed, log=say))
+        if args.gui:
+            from bench.gui_bench import run_gui_bench
+            from bench.gui_scan_bench import run_gui_scan_bench
+
+            say("measuring: GUI (catalog tab, packing scans)")
+            results.update(run_gui_bench(url))
+            # Namespaced: its "scans"/"refused" counts would overwrite the core scan results.
+            results.update({k if k.startswith("gui_") else f"gui_scan_{k}": v for k, v in run_gui_scan_bench(url).items()})
+        if args.sync:
+            from bench.sync_bench import run_sync_bench
+
+            say(f"measuring: Back Market sync of {args.listings:,} listings against the sandbox")
+            results.update(run_sync_bench(args.listings))
     finally:
         path = sqlite_path(url)
         if not args.keep and path is not None:
