@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -282,13 +282,26 @@ def _write(session, parsed, products, variations, skus, actor, progress) -> Impo
                           "cost": row.cost, "received_at": now, "updated_at": now})
     unit_ids: list[int] = []
     total = len(unit_rows)
+    # PostgreSQL only: the ids come from the units sequence up front, so the units go in as a plain
+    # executemany (one prepared statement, pipelined) like the codes and events. INSERT … RETURNING
+    # makes SQLAlchemy send 1,000-row statements of 9,000 parameters that psycopg re-parses on the
+    # client every time: 187 ms per 1,000 units, half the import. SQLite has no sequences and its
+    # RETURNING path is cheap, so it keeps that.
+    preset = None
+    if session.get_bind().dialect.name == "postgresql":
+        preset = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('units', 'id')) "
+                                           "FROM generate_series(1, :n)"), {"n": total}))
     for start in range(0, total, 5000):
         batch = unit_rows[start : start + 5000]
-        # Codes are unique: map the returned ids back by IMEI/serial (see above on sort_by_parameter_order).
-        id_by_code = {imei or serial: uid for uid, imei, serial in
-                      session.execute(insert(Unit.__table__).returning(Unit.__table__.c.id, Unit.__table__.c.imei,
-                                                                        Unit.__table__.c.serial), batch)}
-        ids = [id_by_code[r["imei"] or r["serial"]] for r in batch]
+        if preset is not None:
+            ids = preset[start : start + 5000]
+            session.execute(insert(Unit.__table__), [dict(r, id=uid) for r, uid in zip(batch, ids)])
+        else:
+            # Codes are unique: map the returned ids back by IMEI/serial (see above on sort_by_parameter_order).
+            id_by_code = {imei or serial: uid for uid, imei, serial in
+                          session.execute(insert(Unit.__table__).returning(Unit.__table__.c.id, Unit.__table__.c.imei,
+                                                                            Unit.__table__.c.serial), batch)}
+            ids = [id_by_code[r["imei"] or r["serial"]] for r in batch]
         unit_ids.extend(ids)
         codes = [{"code": c, "unit_id": uid, "kind": k} for row, uid in zip(parsed[start : start + 5000], ids) for c, k in row.codes]
         session.execute(insert(UnitCode), codes)

@@ -19,6 +19,10 @@ from app.domain.changes import Changes
 from app.models import InventoryStatus, Listing, Variation, Warehouse
 
 # listing_match(lid, vid): the match set of every listing considered.
+# For a chosen few listings, every per-unit and per-line CTE is narrowed to what the match set can
+# touch (its variations; lines of those variations or of their SKUs), so the statement reads a few
+# index entries instead of every open line and active commitment. The results are the same: the
+# *_by CTEs only ever join these rows on the match set's variations and SKUs.
 _MATCH_VARIATION = "SELECT L.id AS lid, L.variation_id AS vid FROM bm_listings L WHERE L.variation_id IS NOT NULL {listing_filter}"
 _MATCH_SKU = "SELECT L.id AS lid, v.id AS vid FROM bm_listings L JOIN variations v ON v.sku_norm = L.sku_norm WHERE 1=1 {listing_filter}"
 _MATCH_PREVIEW = "SELECT 0 AS lid, v.id AS vid FROM variations v WHERE v.id IN :preview_ids"
@@ -32,14 +36,14 @@ avail AS (
 ),
 busy AS (
     SELECT u.variation_id AS vid, COUNT(*) AS n FROM commitments c CROSS JOIN units u
-    WHERE u.id = c.unit_id AND c.active AND u.status_id IN :statuses {warehouse_filter}
+    WHERE u.id = c.unit_id AND c.active AND u.status_id IN :statuses {warehouse_filter} {unit_filter}
     GROUP BY u.variation_id
 ),
-open_lines AS (
+{match_lines}open_lines AS (
     SELECT l.id AS line_id, l.variation_id AS vid, l.sku_norm AS sku_norm,
            l.quantity - (SELECT COUNT(*) FROM commitments c WHERE c.line_id = l.id AND c.active) AS rem
-    FROM order_statuses os CROSS JOIN orders o CROSS JOIN order_lines l
-    WHERE o.status_id = os.id AND l.order_id = o.id AND os.is_open AND NOT l.closed
+    FROM {line_source}
+    WHERE o.status_id = os.id AND l.order_id = o.id AND os.is_open AND NOT l.closed {line_join}
 ),
 remaining AS (SELECT line_id, vid, sku_norm, rem FROM open_lines WHERE rem > 0),
 line_listing AS (
@@ -97,11 +101,33 @@ class Scope:
         return cls(status_ids or (-1,), (warehouse_ids or (-1,)) if wh else None, values["backmarket.mapping"])
 
 
+_UNIT_FILTER = "AND u.variation_id IN (SELECT vid FROM listing_match)"
+# Every line: from the open statuses through their orders (CROSS JOIN keeps SQLite in that order;
+# PostgreSQL reorders joins freely either way).
+_ALL_LINES = "order_statuses os CROSS JOIN orders o CROSS JOIN order_lines l"
+# A chosen few listings: only the lines their match set can fill, found through the variation and
+# SKU indexes, then their order and its status by primary key. Driven from these lines on both
+# databases: PostgreSQL cannot tell how few orders are open (it estimates half of them and reads
+# every order), and SQLite, given `l.id IN (...)` instead, probed every open order for every id.
+# The cost grows with the match set's order history (shipped lines included), not with open orders.
+_MATCH_LINES = """match_lines AS (
+    SELECT x.id AS line_id FROM order_lines x WHERE x.variation_id IN (SELECT vid FROM listing_match)
+    UNION
+    SELECT x.id FROM variations xv CROSS JOIN order_lines x
+    WHERE xv.id IN (SELECT vid FROM listing_match) AND x.sku_norm = xv.sku_norm
+),
+"""
+_MATCHED_LINES = "match_lines ml CROSS JOIN order_lines l CROSS JOIN orders o CROSS JOIN order_statuses os"
+
+
 def _run(session: Session, scope: Scope, match: str, params: dict, restrict_units: bool) -> list[tuple[int, int, int, int]]:
     sql = _QUERY.format(
         match=match,
         warehouse_filter="AND u.warehouse_id IN :warehouses" if scope.warehouse_ids is not None else "",
-        unit_filter="AND u.variation_id IN (SELECT vid FROM listing_match)" if restrict_units else "",
+        unit_filter=_UNIT_FILTER if restrict_units else "",
+        match_lines=_MATCH_LINES if restrict_units else "",
+        line_source=_MATCHED_LINES if restrict_units else _ALL_LINES,
+        line_join="AND l.id = ml.line_id" if restrict_units else "",
     )
     stmt = text(sql).bindparams(bindparam("statuses", expanding=True))
     params = dict(params, statuses=list(scope.status_ids))
@@ -111,8 +137,19 @@ def _run(session: Session, scope: Scope, match: str, params: dict, restrict_unit
     for name in ("listing_ids", "preview_ids"):
         if name in params:
             stmt = stmt.bindparams(bindparam(name, expanding=True))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # PostgreSQL only (SQLite has no JIT): the planner cannot estimate the CTE joins, prices
+        # this statement in the millions (far above jit_above_cost) and JIT-compiles it. On 1M units
+        # that compilation alone took 1.1-1.4 s — more than the whole statement takes to run, for
+        # all listings (~0.4 s) as for a few (~2 ms). Off for this statement only: set_config(...,
+        # true) is transaction-local and is put back right after.
+        jit = session.execute(text("SELECT current_setting('jit'), set_config('jit', 'off', true)")).scalar()
     # PostgreSQL's SUM over COUNT is NUMERIC (Decimal): quantities are plain ints everywhere.
-    return [tuple(int(v) for v in row) for row in session.execute(stmt, params)]
+    rows = [tuple(int(v) for v in row) for row in session.execute(stmt, params)]
+    if postgres:  # (after an error the transaction is rolled back, and the setting with it)
+        session.execute(text("SELECT set_config('jit', :jit, true)"), {"jit": jit})
+    return rows
 
 
 def calculated_quantities(
