@@ -66,6 +66,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def locks_rows(session: Session) -> bool:
+    """Does SELECT … FOR UPDATE lock anything here? Not on SQLite: a writing transaction there
+    already holds the whole database (BEGIN IMMEDIATE), so a separate locking read is wasted work."""
+    return session.get_bind().dialect.name != "sqlite"
+
+
 @dataclass
 class Database:
     """One open database: `sessions` for anything that may write, `reads` for screens and reports."""

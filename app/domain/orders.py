@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.db import locks_rows
 from app.domain import catalog, history, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
@@ -63,7 +64,7 @@ def get_order(session: Session, number_or_id: str | int, *, lock: bool = False) 
         # used (upper(number) scanned every order: 57 ms per scan at 215k orders).
         match = Order.number == number_or_id.strip().upper()
     stmt = select(Order).where(match)
-    if lock:
+    if lock and locks_rows(session):
         # Lock the bare row first, then load it with its status, customer and channel: on PostgreSQL
         # a locking read with joined rows re-checks only the locked table after waiting, and hands
         # back a stale or NULL status when another station changed the order meanwhile.
