@@ -27,9 +27,16 @@ class _Job(QRunnable):
             result = self._work()
         except Exception as exc:  # handed to the caller's on_error on the GUI thread
             log.debug("background task failed", exc_info=True)
-            self._signals.failed.emit(exc)
+            self._deliver(self._signals.failed, exc)
         else:
-            self._signals.done.emit(result)
+            self._deliver(self._signals.done, result)
+
+    @staticmethod
+    def _deliver(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is closing and the receiver is already gone: nobody to tell
+            log.debug("background task finished after its receiver was deleted")
 
 
 class TaskRunner(QObject):
