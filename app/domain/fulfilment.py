@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,10 @@ from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
-from app.models import Commitment, Order, OrderLine, OutboxMessage, Unit, Variation
+from app.db import locks_rows
+from app.domain.catalog import PRODUCT_FIELDS
+from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, OrderStatus, OutboxMessage, Product, Unit,
+                        UnitCode, Variation)
 from app.models.base import utcnow
 
 # The checks, in the order the packing station applies them.
@@ -51,12 +54,26 @@ class ScanVerdict:
         return f"{self.code} → {self.product} ({self.scanned}/{self.wanted})"
 
 
-def _line_matches(line: OrderLine, unit: Unit) -> bool:
+@dataclass(frozen=True)
+class _ScannedUnit:
+    """What the checks need to know about a scanned unit, read as one plain row."""
+
+    id: int
+    code: str
+    variation_id: int
+    sku_norm: str | None
+    product: str
+    grade: str
+    status: str
+    sellable: bool
+
+
+def _line_matches(line, unit: _ScannedUnit) -> bool:
     if line.closed or line.unmapped:
         return False
     if line.variation_id is not None:
         return line.variation_id == unit.variation_id
-    return line.sku_norm is not None and line.sku_norm == unit.variation.sku_norm
+    return line.sku_norm is not None and line.sku_norm == unit.sku_norm
 
 
 def _last_shipment(session: Session, unit_id: int) -> tuple[str, str] | None:
@@ -70,47 +87,82 @@ def _last_shipment(session: Session, unit_id: int) -> tuple[str, str] | None:
     return (row[0], row[1].strftime("%Y-%m-%d")) if row else None
 
 
+# The scan is the hot path of the packing station: it reads plain rows (no ORM objects) and
+# writes with plain INSERTs, about half the Python work of loading Order/Unit/OrderLine entities.
+def _scanned_order(session: Session, number: str):
+    match = Order.number == number.strip().upper()
+    if locks_rows(session):
+        # Lock the bare order row, then read it with its status in a fresh statement (PostgreSQL
+        # would otherwise hand back the status row from before the wait for the lock).
+        session.execute(select(Order.id).where(match).with_for_update())
+    row = session.execute(
+        select(Order.id, Order.number, OrderStatus.name, OrderStatus.allows_commit)
+        .join(OrderStatus, OrderStatus.id == Order.status_id).where(match)
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no order {number}.", reason="unknown_order")
+    return row
+
+
+def _scanned_unit(session: Session, code: str) -> _ScannedUnit:
+    by_code = UnitCode.code == code
+    if locks_rows(session):
+        session.execute(select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code).with_for_update(of=Unit))
+    row = session.execute(
+        select(Unit.id, Unit.imei, Unit.serial, Unit.variation_id, Variation.sku_norm, Grade.name,
+               InventoryStatus.name, InventoryStatus.sellable, *(getattr(Product, f) for f in PRODUCT_FIELDS))
+        .select_from(UnitCode)
+        .join(Unit, Unit.id == UnitCode.unit_id)
+        .join(Variation, Variation.id == Unit.variation_id)
+        .join(Product, Product.id == Variation.product_id)
+        .join(Grade, Grade.id == Variation.grade_id)
+        .join(InventoryStatus, InventoryStatus.id == Unit.status_id)
+        .where(by_code)
+    ).first()
+    if row is None:
+        what = "IMEI" if code.isdigit() else "serial"
+        raise ScanRefused(f"Unknown unit: no unit with {what} {code} has been received.", reason=UNKNOWN_UNIT)
+    uid, imei, serial, vid, sku_norm, grade, status, sellable, *parts = row
+    return _ScannedUnit(uid, imei or serial, vid, sku_norm, " ".join(p for p in parts if p), grade, status, sellable)
+
+
 def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
     """Commit the scanned unit to the first line of the order it can fill."""
     actor = actor or current_actor()
-    order = orders.get_order(session, order_number, lock=True)
-    if not order.status.allows_commit:
-        raise ScanRefused(
-            f"Order {order.number} is {order.status.name}: units cannot be scanned onto it.", reason=ORDER_CLOSED
-        )
+    order = _scanned_order(session, order_number)
+    if not order.allows_commit:
+        raise ScanRefused(f"Order {order.number} is {order.name}: units cannot be scanned onto it.", reason=ORDER_CLOSED)
     try:
         code = parse_unit_code(raw_code).value
     except InvalidCode as exc:
         raise ScanRefused(str(exc), reason=INVALID_CODE) from None
-    try:
-        unit = inventory.find_unit(session, code, lock=True)
-    except NotFound as exc:
-        raise ScanRefused(str(exc), reason=UNKNOWN_UNIT) from None
+    unit = _scanned_unit(session, code)
 
     # The partial unique index answers this from the commitments of this one unit.
     current = session.scalar(select(Commitment.order_id).where(Commitment.unit_id == unit.id, Commitment.active.is_(True)))
     if current is not None:
         where = "this order" if current == order.id else f"order {session.get(Order, current).number}"
         raise ScanRefused(f"{unit.code} is already committed to {where}.", reason=ALREADY_COMMITTED)
-    if not unit.status.sellable:
+    if not unit.sellable:
         # Only a refused scan pays for telling "shipped" apart from any other unsellable status.
-        if unit.status.name == settings.get(session, "inventory.sold_status"):
+        if unit.status == settings.get(session, "inventory.sold_status"):
             shipped = _last_shipment(session, unit.id)
             detail = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
             raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
-        raise ScanRefused(
-            f"{unit.code} is in status {unit.status.name}, which is not sellable.", reason=NOT_SELLABLE
-        )
+        raise ScanRefused(f"{unit.code} is in status {unit.status}, which is not sellable.", reason=NOT_SELLABLE)
 
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update(of=OrderLine)))
+    lines = session.execute(
+        select(OrderLine.id, OrderLine.variation_id, OrderLine.sku_norm, OrderLine.quantity, OrderLine.closed,
+               OrderLine.unmapped)
+        .where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update()
+    ).all()
     matching = [line for line in lines if _line_matches(line, unit)]
     if not matching:
-        product = unit.variation.product.display_name
         hint = ""
         if any(line.unmapped and not line.closed for line in lines):
             hint = " (a line of this order is for an unmapped Back Market listing: map it first)"
         raise ScanRefused(
-            f"{unit.code} ({product}, grade {unit.variation.grade.name}) matches no line of order {order.number}{hint}.",
+            f"{unit.code} ({unit.product}, grade {unit.grade}) matches no line of order {order.number}{hint}.",
             reason=NO_MATCHING_LINE,
         )
     counts = orders.line_scanned_counts(session, order.id)
@@ -118,27 +170,26 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
     if open_line is None:
         line = matching[0]
         raise ScanRefused(
-            f"The line for {unit.variation.product.display_name} is already complete "
-            f"({counts.get(line.id, 0)}/{line.quantity}).",
+            f"The line for {unit.product} is already complete ({counts.get(line.id, 0)}/{line.quantity}).",
             reason=LINE_COMPLETE,
         )
-    session.add(Commitment(unit_id=unit.id, line_id=open_line.id, order_id=order.id, station=actor.station))
-    history.record(session, unit.id, history.COMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
     try:
-        session.flush()
+        session.execute(insert(Commitment.__table__).values(
+            unit_id=unit.id, line_id=open_line.id, order_id=order.id, active=True, committed_at=utcnow(),
+            station=actor.station))
     except IntegrityError:
         # The partial unique index: another station committed this unit a moment ago. The
         # caller's transaction rolls back, so no savepoint is needed on this hot path.
         raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
-    scanned = counts.get(open_line.id, 0) + 1
+    history.record(session, unit.id, history.COMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
     # Stock moved for the unit's variation; a SKU line's demand also touches every variation
     # carrying that SKU. Nothing else on the order changed.
     touched = {unit.variation_id}
     if open_line.sku_norm:
         touched |= set(session.scalars(select(Variation.id).where(Variation.sku_norm == open_line.sku_norm)))
     changes = Changes.of(orders={order.id}, units={unit.id}, variations=touched)
-    return ScanVerdict(order.number, unit.id, unit.code, open_line.id, scanned, open_line.quantity,
-                       unit.variation.product.display_name, changes)
+    return ScanVerdict(order.number, unit.id, unit.code, open_line.id, counts.get(open_line.id, 0) + 1,
+                       open_line.quantity, unit.product, changes)
 
 
 def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain.station import Actor, current_actor
 from app.models import UnitEvent
+from app.models.base import utcnow
 
 RECEIVED = "received"
 STATUS = "status"
@@ -22,6 +24,7 @@ def record(
     session: Session, unit_id: int, kind: str, detail: str = "", *, order_id: int | None = None, actor: Actor | None = None
 ) -> None:
     actor = actor or current_actor()
-    session.add(
-        UnitEvent(unit_id=unit_id, kind=kind, detail=detail, order_id=order_id, station=actor.station, operator=actor.operator)
-    )
+    # A plain INSERT: events are never read back or changed in the transaction that writes them.
+    session.execute(insert(UnitEvent.__table__).values(
+        unit_id=unit_id, at=utcnow(), kind=kind, detail=detail, order_id=order_id, station=actor.station,
+        operator=actor.operator))
