@@ -66,10 +66,18 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def locks_rows(session: Session) -> bool:
-    """Does SELECT … FOR UPDATE lock anything here? Not on SQLite: a writing transaction there
-    already holds the whole database (BEGIN IMMEDIATE), so a separate locking read is wasted work."""
-    return session.get_bind().dialect.name != "sqlite"
+def lock_first(session: Session, ids, *, of=None) -> None:
+    """Lock the rows `ids` (a SELECT of primary keys) before the caller reads them, fresh, with a
+    plain statement.
+
+    On PostgreSQL a locking read that also joins other tables re-checks only the locked table after
+    waiting for the lock, and hands back the joined rows (an order's status) from before the wait;
+    locking the bare rows first and reading afterwards sees the other station's change. SQLite has no
+    row locks: a writing transaction already holds the whole database (BEGIN IMMEDIATE), so nothing
+    is sent there.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(ids.with_for_update(of=of) if of is not None else ids.with_for_update())
 
 
 @dataclass

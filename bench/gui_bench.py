@@ -14,12 +14,9 @@ import statistics
 import sys
 import time
 
+from bench.core import percentile
+
 FILTERS = ("iphone", "samsung 128gb", "pixel blue verizon", "B SC", "sku-12", "m000123", "zzzz-no-match")
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def run_gui_bench(url: str) -> dict:
@@ -103,7 +100,7 @@ def run_gui_bench(url: str) -> dict:
         "catalog_first_rows_s": round(first_rows, 3),
         "catalog_filter_ms": round(max(filter_ms.values()), 1),
         "catalog_filter_ms_by_filter": {k: round(v, 1) for k, v in filter_ms.items()},
-        "lookup_scan_to_verdict_p95_ms": round(_percentile(verdicts, 95), 1) if verdicts else None,
+        "lookup_scan_to_verdict_p95_ms": round(percentile(verdicts, 95), 1) if verdicts else None,
         "lookup_scan_to_verdict_median_ms": round(statistics.median(verdicts), 1) if verdicts else None,
     }
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.core import percentile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer  # noqa: E402
@@ -98,10 +100,6 @@ def _send_scan(app: QApplication, target, code: str, start_ts: int) -> None:
         ts += KEY_GAP_MS
 
 
-def _p95(values: list[float]) -> float:
-    return values[max(0, int(round(0.95 * len(values))) - 1)]
-
-
 def run_gui_scan_bench(url: str | None = None, n: int = 200) -> dict:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     tmp = None
@@ -148,13 +146,13 @@ def run_gui_scan_bench(url: str | None = None, n: int = 200) -> dict:
         commits.sort()
         latencies.sort()
         return {
-            "gui_scan_to_verdict_p95_ms": round(_p95(latencies), 2),
+            "gui_scan_to_verdict_p95_ms": round(percentile(latencies, 95), 2),
             "gui_scan_to_verdict_p50_ms": round(statistics.median(latencies), 2),
             "gui_scan_to_verdict_max_ms": round(latencies[-1], 2),
             "commit_transaction_p50_ms": round(statistics.median(commits), 2),
-            "commit_transaction_p95_ms": round(_p95(commits), 2),
+            "commit_transaction_p95_ms": round(percentile(commits, 95), 2),
             "gui_overhead_p50_ms": round(statistics.median(overhead), 2),
-            "gui_overhead_p95_ms": round(_p95(overhead), 2),
+            "gui_overhead_p95_ms": round(percentile(overhead, 95), 2),
             "scans": len(latencies),
             "refused": refused,
             "db": "sqlite (temporary)" if tmp else db.engine.dialect.name,

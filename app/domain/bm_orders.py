@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db import lock_first
 from app.domain import orders, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import NotFound
@@ -220,10 +221,9 @@ def upsert_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, *
     """Create or update the local order for a Back Market order; None when there is nothing to do."""
     channel = reference.channel(session, reference.BACK_MARKET)
     external = str(remote["order_id"])
-    # Lock the bare row, then load the order fresh (see orders.get_order on PostgreSQL's re-check).
-    order_id = session.scalar(select(Order.id).where(Order.channel_id == channel.id, Order.external_id == external)
-                              .with_for_update())
-    order = session.get(Order, order_id, populate_existing=True) if order_id is not None else None
+    match = (Order.channel_id == channel.id, Order.external_id == external)
+    lock_first(session, select(Order.id).where(*match))
+    order = session.scalars(select(Order).where(*match).execution_options(populate_existing=True)).first()
     out = UpsertOutcome()
     if order is None and not may_create:
         return None

@@ -13,12 +13,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import lock_first
 from app.domain import history, inventory, orders, reference, settings
 from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
-from app.db import locks_rows
 from app.domain.catalog import PRODUCT_FIELDS
 from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, OrderStatus, OutboxMessage, Product, Unit,
                         UnitCode, Variation)
@@ -91,10 +91,7 @@ def _last_shipment(session: Session, unit_id: int) -> tuple[str, str] | None:
 # writes with plain INSERTs, about half the Python work of loading Order/Unit/OrderLine entities.
 def _scanned_order(session: Session, number: str):
     match = Order.number == number.strip().upper()
-    if locks_rows(session):
-        # Lock the bare order row, then read it with its status in a fresh statement (PostgreSQL
-        # would otherwise hand back the status row from before the wait for the lock).
-        session.execute(select(Order.id).where(match).with_for_update())
+    lock_first(session, select(Order.id).where(match))
     row = session.execute(
         select(Order.id, Order.number, OrderStatus.name, OrderStatus.allows_commit)
         .join(OrderStatus, OrderStatus.id == Order.status_id).where(match)
@@ -106,8 +103,7 @@ def _scanned_order(session: Session, number: str):
 
 def _scanned_unit(session: Session, code: str) -> _ScannedUnit:
     by_code = UnitCode.code == code
-    if locks_rows(session):
-        session.execute(select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code).with_for_update(of=Unit))
+    lock_first(session, select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code), of=Unit)
     row = session.execute(
         select(Unit.id, Unit.imei, Unit.serial, Unit.variation_id, Variation.sku_norm, Grade.name,
                InventoryStatus.name, InventoryStatus.sellable, *(getattr(Product, f) for f in PRODUCT_FIELDS))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defaultload
 
-from app.db import locks_rows
+from app.db import lock_first
 from app.domain import catalog, history, reference
 from app.domain.catalog import ProductSpec
 from app.domain.changes import Changes
@@ -38,14 +38,10 @@ def find_unit(session: Session, raw_code: str, *, lock: bool = False) -> Unit:
     # Conditions load only if asked for: a scan never needs them.
     load = select(Unit).options(defaultload(Unit.variation).lazyload(Variation.conditions))
     by_code = UnitCode.code == code.value
-    if lock and locks_rows(session):
-        # The bare row first (see orders.get_order), then the unit with what it joins, fresh.
-        unit_id = session.scalar(select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code)
-                                 .with_for_update(of=Unit))
-        unit = None if unit_id is None else session.scalars(
-            load.where(Unit.id == unit_id).execution_options(populate_existing=True)).first()
-    else:
-        unit = session.scalars(load.join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code)).first()
+    if lock:
+        lock_first(session, select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code), of=Unit)
+        load = load.execution_options(populate_existing=True)
+    unit = session.scalars(load.join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code)).first()
     if unit is None:
         what = "IMEI" if code.kind is CodeKind.IMEI else "serial"
         raise NotFound(f"Unknown unit: no unit with {what} {code.value} has been received.", reason="unknown_unit")

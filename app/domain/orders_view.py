@@ -5,12 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models.base import iso_z
 from app.models import Commitment, Order, OrderLine, OrderStatus, Unit, Variation
 from app.domain.catalog import variation_label
-
-
-def _iso(dt) -> str | None:
-    return dt.isoformat().replace("+00:00", "Z") if dt else None
 
 
 def orders_rows(session: Session, *, open_only: bool = False, order_ids=None) -> list[dict]:
@@ -45,8 +42,8 @@ def orders_rows(session: Session, *, open_only: bool = False, order_ids=None) ->
             "customer": o.customer.name,
             "status": o.status.name,
             "external_id": o.external_id,
-            "created_at": _iso(o.created_at),
-            "shipped_at": _iso(o.shipped_at),
+            "created_at": iso_z(o.created_at),
+            "shipped_at": iso_z(o.shipped_at),
             "tracking_number": o.tracking_number,
             "carrier": o.carrier,
             "lines": [

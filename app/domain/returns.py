@@ -9,11 +9,8 @@ from app.domain import catalog, history, inventory, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.station import Actor
+from app.models.base import iso_z
 from app.models import Commitment, Customer, Order, Unit, UnitEvent
-
-
-def _iso(dt) -> str | None:
-    return dt.isoformat().replace("+00:00", "Z") if dt else None
 
 
 def unit_report(session: Session, raw_code: str) -> dict:
@@ -34,9 +31,9 @@ def unit_report(session: Session, raw_code: str) -> dict:
             "customer": cu.name,
             "external_id": o.external_id,
             "status": o.status.name,
-            "committed_at": _iso(c.committed_at),
-            "shipped_at": _iso(c.shipped_at),
-            "released_at": _iso(c.released_at),
+            "committed_at": iso_z(c.committed_at),
+            "shipped_at": iso_z(c.shipped_at),
+            "released_at": iso_z(c.released_at),
             "tracking_number": o.tracking_number if c.shipped_at else None,
             "carrier": o.carrier if c.shipped_at else None,
         }
@@ -56,11 +53,11 @@ def unit_report(session: Session, raw_code: str) -> dict:
         "status": unit.status.name,
         "warehouse": unit.warehouse.name,
         "cost": str(unit.cost) if unit.cost is not None else None,
-        "received_at": _iso(unit.received_at),
+        "received_at": iso_z(unit.received_at),
         "orders": order_rows,
         "history": [
             {
-                "at": _iso(e.at),
+                "at": iso_z(e.at),
                 "event": e.kind,
                 "detail": e.detail,
                 "order": order_numbers.get(e.order_id) if e.order_id else None,

@@ -22,6 +22,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def iso_z(moment: datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z, as every JSON output of the program writes times."""
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
 

@@ -15,6 +15,7 @@ from app.domain.bm_orders import resolve_line
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.quantities import Scope, calculated_quantities
+from app.models.base import iso_z
 from app.models import Listing, Order, OrderLine, OrderStatus, Variation
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def listings_rows(session: Session, listing_ids: set[int] | None = None) -> list
             "outstanding": q.outstanding if q else 0,
             "reserve": listing.reserve,
             "max_listed": listing.max_listed,
-            "last_pushed_at": listing.last_pushed_at.isoformat().replace("+00:00", "Z") if listing.last_pushed_at else None,
+            "last_pushed_at": iso_z(listing.last_pushed_at),
             "last_error": listing.last_error,
             "why": "no longer on Back Market" if gone else (q.reason if q else None),
         })

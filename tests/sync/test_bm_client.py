@@ -23,18 +23,13 @@ from app.sync.errors import (
     ServerError,
     TokenRejected,
 )
+from app.domain.codes import luhn_check_digit
 from app.sync.platforms import DEFAULT_MARKET, base_url, default_user_agent
 from app.sync.ratelimit import RequestWindow
 
 
 def with_check_digit(first14: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(first14)):
-        value = int(char)
-        if index % 2 == 0:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return first14 + str((10 - total % 10) % 10)
+    return first14 + luhn_check_digit(first14)
 
 
 IMEI_A = with_check_digit("35391805743392")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app.domain.codes import luhn_valid
 from app.sync.sandbox.wire import parse_filter_time, refuse, timestamp
 
 ADDRESS_FIELDS = (
@@ -27,16 +28,6 @@ def address(fields: dict[str, Any] | None) -> dict[str, Any]:
     result: dict[str, Any] = {name: str(fields.get(name) or "") for name in ADDRESS_FIELDS}
     result["gender"] = int(fields.get("gender", 1) or 0)
     return result
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
 
 
 def check_imei(imei: Any, *, luhn: bool = True) -> str:
