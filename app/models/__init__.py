@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models; importing this package registers every table on `Base.metadata`."""
 
-from app.models.backmarket import Listing, OutboxMessage, SyncLease, SyncRun
+from app.models.backmarket import Listing, OutboxMessage, QuarantinedRecord, SyncLease, SyncRun
+from app.models.pending import PendingPush
 from app.models.base import Base, utcnow
 from app.models.catalog import Condition, Grade, Product, Variation, VariationCondition
 from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, Warehouse
@@ -12,5 +13,5 @@ __all__ = [
     "Product", "Grade", "Condition", "Variation", "VariationCondition",
     "Warehouse", "InventoryStatus", "Unit", "UnitCode", "UnitEvent",
     "Customer", "Channel", "OrderStatus", "Order", "OrderLine", "Commitment",
-    "Listing", "OutboxMessage", "SyncRun", "SyncLease",
+    "Listing", "OutboxMessage", "QuarantinedRecord", "SyncRun", "SyncLease", "PendingPush",
 ]

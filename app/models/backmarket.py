@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -42,18 +42,39 @@ class OutboxMessage(Base):
     """A remote write waiting to reach Back Market: persisted so nothing is lost offline or on a crash."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "done_at", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_pending", "done_at", "next_attempt_at"),
+                      Index("ix_outbox_kind_line_ref", "kind", "line_ref"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))  # accept_line | ship_order | ...
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), default=None, index=True)
     payload: Mapped[str] = mapped_column(Text)  # JSON
+    # The remote order line a message is about (accept_line): looked up by index, not by parsing payloads.
+    line_ref: Mapped[str | None] = mapped_column(String(60), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     failed: Mapped[bool] = mapped_column(default=False)
+
+
+class QuarantinedRecord(Base):
+    """A Back Market order or listing that could not be read: set aside so it blocks nothing else,
+    shown in sync health until it reads cleanly again."""
+
+    __tablename__ = "bm_quarantine"
+    __table_args__ = (UniqueConstraint("kind", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # order | listing
+    external_id: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str] = mapped_column(Text, default="")  # the record as received, cut to 20,000 characters
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    times_seen: Mapped[int] = mapped_column(default=1)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class SyncRun(Base):

@@ -1,0 +1,83 @@
+"""Reading the pending-push table (filled by database triggers, see app/models/pending.py).
+
+The process holding the sync lease calls `take` to learn which listings may have moved since the
+last push, pushes them, then `forget`s exactly the rows it read — a row written meanwhile by another
+station is kept for the next round, so no change is ever dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.quantities import Scope
+from app.models import Listing, OrderLine, PendingPush, Variation
+from app.models.pending import EVERYTHING, LISTING, ORDER, VARIATION
+
+BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class PendingChanges:
+    row_ids: tuple[int, ...]
+    listing_ids: frozenset[int] | None  # None: every listing (a setting or a list changed)
+
+    @property
+    def empty(self) -> bool:
+        return not self.row_ids
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count(PendingPush.id))) or 0
+
+
+def take(session: Session, limit: int = BATCH) -> PendingChanges:
+    """The oldest pending rows (at most `limit`) and the listings they touch."""
+    rows = session.execute(select(PendingPush.id, PendingPush.kind, PendingPush.ref_id)
+                           .order_by(PendingPush.id).limit(limit)).all()
+    if not rows:
+        return PendingChanges((), frozenset())
+    ids = tuple(r[0] for r in rows)
+    if any(kind == EVERYTHING for _, kind, _ in rows):
+        return PendingChanges(ids, None)
+    refs: dict[str, set[int]] = {VARIATION: set(), ORDER: set(), LISTING: set()}
+    for _, kind, ref in rows:
+        if ref is not None and kind in refs:
+            refs[kind].add(ref)
+    return PendingChanges(ids, frozenset(listings_touched(session, refs[VARIATION], refs[ORDER]) | refs[LISTING]))
+
+
+def listings_touched(session: Session, variation_ids: set[int], order_ids: set[int]) -> set[int]:
+    """Listings whose match set contains one of these variations, or can fill a line of these orders."""
+    scope = Scope.load(session)
+    vids, skus = set(variation_ids), set()
+    if order_ids:
+        for vid, sku in session.execute(select(OrderLine.variation_id, OrderLine.sku_norm)
+                                        .where(OrderLine.order_id.in_(sorted(order_ids)))):
+            if vid is not None:
+                vids.add(vid)
+            if sku:
+                skus.add(sku)
+    if vids:
+        skus |= set(session.scalars(select(Variation.sku_norm)
+                                    .where(Variation.id.in_(sorted(vids)), Variation.sku_norm.is_not(None))))
+    if scope.mode == "variation":
+        # A line wanting a SKU can be filled from any variation that carries it.
+        if skus:
+            vids |= set(session.scalars(select(Variation.id).where(Variation.sku_norm.in_(sorted(skus)))))
+        if not vids:
+            return set()
+        return set(session.scalars(select(Listing.id).where(Listing.variation_id.in_(sorted(vids)))))
+    if not skus:
+        return set()
+    return set(session.scalars(select(Listing.id).where(Listing.sku_norm.in_(sorted(skus)))))
+
+
+def forget(session: Session, row_ids: tuple[int, ...]) -> None:
+    """Delete exactly the rows that were read (never by range: a row committed late by another
+    station may carry a lower id and must survive)."""
+    for start in range(0, len(row_ids), 1000):
+        chunk = row_ids[start:start + 1000]
+        session.execute(delete(PendingPush).where(PendingPush.id.in_(chunk)))
