@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.domain import settings
 from app.domain.catalog import PRODUCT_FIELDS, condition_key, normalize_sku
 from app.domain.changes import Changes
-from app.domain.codes import parse_imei, parse_serial
+from app.domain.codes import unit_codes
 from app.domain.errors import DomainError, InvalidCode
 from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
@@ -97,12 +97,7 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
         errors: list[str] = []
         codes: list[tuple[str, str]] = []
         try:
-            if raw.get("imei"):
-                codes.append((parse_imei(raw["imei"]), "imei"))
-            if raw.get("serial"):
-                codes.append((parse_serial(raw["serial"]), "serial"))
-            if raw.get("imei2"):
-                codes.append((parse_imei(raw["imei2"]), "imei2"))
+            codes = unit_codes(raw.get("imei"), raw.get("serial"), raw.get("imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
         if any("\x00" in value for value in raw.values()):

@@ -14,7 +14,8 @@ from app.db import lock_first
 from app.domain import catalog, history, reference, settings
 from app.domain.catalog import ProductSpec
 from app.domain.changes import Changes
-from app.domain.codes import CodeKind, parse_imei, parse_serial, parse_unit_code
+from app.domain.codes import CodeKind, parse_unit_code
+from app.domain.codes import unit_codes as codes_of_unit
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.station import Actor
 from app.models import Commitment, InventoryStatus, Order, Unit, UnitCode, Variation
@@ -50,14 +51,8 @@ def find_unit(session: Session, raw_code: str, *, lock: bool = False) -> Unit:
 
 
 def unit_codes(imei: str | None, serial: str | None, imei2: str | None) -> list[tuple[str, str]]:
-    codes: list[tuple[str, str]] = []
-    if imei:
-        codes.append((parse_imei(imei), "imei"))
-    if serial:
-        codes.append((parse_serial(serial), "serial"))
-    if imei2:
-        codes.append((parse_imei(imei2), "imei2"))
-    if not codes or not (imei or serial):
+    codes = codes_of_unit(imei, serial, imei2)
+    if not any(kind in ("imei", "serial") for _, kind in codes):
         raise InvalidInput("A unit needs an IMEI or a serial number.")
     values = [c for c, _ in codes]
     if len(set(values)) != len(values):
