@@ -22,6 +22,7 @@ from app.domain.catalog import PRODUCT_FIELDS, condition_key, normalize_sku
 from app.domain.changes import Changes
 from app.domain.codes import unit_codes
 from app.domain.errors import DomainError, InvalidCode
+from app.domain.limits import MAX_AMOUNT, column_length
 from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
                         VariationCondition, Warehouse)
@@ -29,9 +30,8 @@ from app.models.base import utcnow
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
-MAX_LENGTH = {"manufacturer": 80, "model": 120, "model_number": 60, "network": 60, "capacity": 30, "color": 60,
-              "sku": 120}
-MAX_COST = Decimal("9999999999.99")  # Numeric(12, 2)
+MAX_LENGTH = {**{f: column_length(getattr(Product, f)) for f in PRODUCT_FIELDS}, "sku": column_length(Variation.sku)}
+MAX_COST = MAX_AMOUNT  # Numeric(12, 2)
 OPTIONAL = ("sku", "cost", "serial", "imei2")
 CHUNK = 500
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import lock_first
-from app.domain import history, inventory, orders, reference, settings
+from app.domain import history, inventory, limits, orders, reference, settings
 from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
@@ -213,6 +213,8 @@ def ship_order(
     tracking = (tracking or "").strip()
     if not tracking:
         raise DomainError("Shipping needs a tracking number.", reason="no_tracking")
+    limits.check_length("tracking number", tracking, Order.tracking_number)
+    limits.check_length("carrier", (carrier or "").strip() or None, Order.carrier)
     order = orders.get_order(session, order_number, lock=True)
     if not order.status.is_open:
         raise DomainError(f"Order {order.number} is {order.status.name}; it cannot be shipped.", reason=ORDER_CLOSED)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defaultload
 
 from app.db import lock_first
-from app.domain import catalog, history, reference, settings
+from app.domain import catalog, history, limits, reference, settings
 from app.domain.catalog import ProductSpec
 from app.domain.changes import Changes
 from app.domain.codes import CodeKind, parse_unit_code
@@ -82,6 +82,7 @@ def receive_unit(
         else:
             serial = parsed.value
     codes = unit_codes(imei, serial, imei2)
+    limits.check_amount("cost", receipt.cost)
     clash = _taken(session, [c for c, _ in codes])
     if clash:
         raise Conflict(f"Already received: a unit with {clash} is in stock records.", reason="duplicate")
