@@ -259,3 +259,39 @@ def test_ship_rechecks_sku_lines_by_sku(db):
         s.execute(text("UPDATE variations SET sku = 'S-1', sku_norm = 's-1'"))
     ship(db, number)
     assert snapshot(db, a)[0] == "Sold"
+
+
+# --------------------------------------------------------------------------- two stations at once
+
+
+@pytest.mark.postgres
+def test_a_scan_and_a_move_of_the_same_unit_at_once(pg_db):
+    """One station scans a unit onto an order while another moves it to Repair: whichever locks the unit
+    first wins, the other is refused in words, and a committed unit is never left unsellable."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tests.db import race_workers
+    from tests.domain import race_moves
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    outcomes = set()
+    with ProcessPoolExecutor(2, mp_context=ctx, initializer=race_workers.init, initargs=(barrier,)) as pool:
+        for r in range(8):
+            code = make_imei(r)
+            receive(pg_db, code)
+            number = new_order(pg_db, code)
+            a = pool.submit(race_workers.commit, pg_db.url, "bench-1", number, code)
+            b = pool.submit(race_moves.move, pg_db.url, "bench-2", code, "Repair")
+            results = [a.result(timeout=120), b.result(timeout=120)]
+            assert not [x for x in results if x[0] == "crash"], results
+            status, _, _, _, active = snapshot(pg_db, code)
+            if results[0][0] == "ok":  # the scan won: the move was refused, naming the order
+                assert results[1][:2] == ("refused", "unit_committed") and number in results[1][2]
+                assert (status, active) == ("Available", 1)
+            else:  # the move won: the scan found the unit not sellable
+                assert results[0][1] == fulfilment.NOT_SELLABLE and results[1][0] == "ok"
+                assert (status, active) == ("Repair", 0)
+            outcomes.add(results[0][0])
+    assert outcomes  # both interleavings are valid; which ones happen is up to the scheduler
