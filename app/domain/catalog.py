@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import reference, settings
+from app.domain import limits, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.models import Condition, Grade, Listing, Product, Variation, VariationCondition
@@ -29,6 +29,8 @@ class ProductSpec:
         values = {f: " ".join((getattr(self, f) or "").split()) for f in PRODUCT_FIELDS}
         if not values["manufacturer"] or not values["model"]:
             raise InvalidInput("A product needs at least a manufacturer and a model.")
+        for f in PRODUCT_FIELDS:
+            limits.check_length(f"product's {f.replace('_', ' ')}", values[f], getattr(Product, f))
         return ProductSpec(**values)
 
     @property
@@ -170,8 +172,8 @@ def assign_sku(session: Session, variation_ids, sku: str | None) -> Changes:
     if not ids:
         raise InvalidInput("Choose at least one variation for the SKU.")
     cleaned = (sku or "").strip() or None
-    if cleaned is not None and (len(cleaned) > 120 or any(ch in cleaned for ch in "\t\r\n")):
-        raise InvalidInput("A SKU is at most 120 characters on one line.")
+    if cleaned is not None and (len(cleaned) > limits.column_length(Variation.sku) or any(ch in cleaned for ch in "\t\r\n")):
+        raise InvalidInput(f"A SKU is at most {limits.column_length(Variation.sku)} characters on one line.")
     rows = list(session.scalars(select(Variation).where(Variation.id.in_(ids)).with_for_update(of=Variation)))
     missing = ids - {v.id for v in rows}
     if missing:

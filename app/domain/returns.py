@@ -81,8 +81,9 @@ def receive_return(
 ) -> Changes:
     """Take a shipped unit back into a chosen status and warehouse, optionally re-graded."""
     unit = inventory.find_unit(session, raw_code, lock=True)
-    sold = settings.get(session, "inventory.sold_status")
-    if unit.status.name != sold:
+    # The one way out of the sold status (inventory.move_unit refuses it).
+    if unit.status_id != inventory.sold_status_id(session):
+        sold = settings.get(session, "inventory.sold_status")
         raise DomainError(
             f"{unit.code} is {unit.status.name}, not {sold}: only a shipped unit can be taken back.",
             reason="not_shipped",

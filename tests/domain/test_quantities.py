@@ -111,15 +111,20 @@ def test_committed_units_and_outstanding_demand(db):
     assert q(db, lid) == (2, 0, 2)
 
 
-def test_unit_committed_to_an_order_that_is_still_open_elsewhere(db):
-    """A unit moved out of the counted statuses while committed neither counts nor un-counts twice."""
+def test_a_committed_unit_cannot_leave_the_counted_statuses(db):
+    """A committed unit keeps its status (uncommit first), so it never counts or un-counts twice.
+
+    (This test used to move the committed unit to Processing and bless it; issue #9 finding 2.)
+    """
     codes = stock(db, 2, 1, sku="S")
     lid = add_listing(db, "S")
     number = new_order(db, orders.LineRequest(1, sku="S"))
     commit(db, number, codes[0])
     from app.domain import inventory
-    with db.sessions.begin() as s:
-        inventory.move_unit(s, codes[0], status="Processing")
+    from app.domain.errors import Conflict
+    with pytest.raises(Conflict, match="uncommit it first"):
+        with db.sessions.begin() as s:
+            inventory.move_unit(s, codes[0], status="Processing")
     assert q(db, lid) == (1, 0, 1)
 
 
