@@ -117,12 +117,19 @@ def parse_value(key: str, text: str) -> Any:
     return raw
 
 
+def _as_read(key: str, value: Any) -> Any:
+    """Choice words an older version stored unchecked (`Variation`, ` EU`) read as the checks write them."""
+    if isinstance(value, str) and (key in setting_checks.CHOICES or key == "backmarket.market"):
+        return value.strip().lower()
+    return value
+
+
 def get(session: Session, key: str) -> Any:
     spec = _spec(key)
     row = session.get(Setting, key)
     if row is None:
         return json.loads(json.dumps(spec.default))  # a copy: callers may mutate it
-    return json.loads(row.value)
+    return _as_read(key, json.loads(row.value))
 
 
 def check(key: str, value: Any) -> Any:
@@ -150,7 +157,7 @@ def set_(session: Session, key: str, value: Any) -> None:
 
 def get_many(session: Session, keys: list[str]) -> dict[str, Any]:
     rows = {r.key: r for r in session.scalars(select(Setting).where(Setting.key.in_(keys)))}
-    return {k: (json.loads(rows[k].value) if k in rows else get(session, k)) for k in keys}
+    return {k: (_as_read(k, json.loads(rows[k].value)) if k in rows else get(session, k)) for k in keys}
 
 
 def shared_skus(session: Session, limit: int = 20) -> list[tuple[str, int]]:

@@ -156,3 +156,11 @@ def test_every_database_gets_one_identity(db):
     with db.sessions.begin() as s:
         assert settings.database_id(s) == first
     assert len(first) >= 16
+
+
+def test_choice_words_an_old_version_stored_unchecked_read_canonically(db):
+    write_raw(db, "backmarket.mapping", "Variation")
+    write_raw(db, "backmarket.platform", " EU")
+    with db.reads() as s:
+        assert settings.get(s, "backmarket.mapping") == "variation"
+        assert settings.get_many(s, ["backmarket.platform"]) == {"backmarket.platform": "eu"}
