@@ -177,3 +177,21 @@ def test_demo_without_the_sandbox_never_syncs(tmp_path, monkeypatch):
             build_client(db, token=TOKEN)
     finally:
         db.dispose()
+
+
+def test_demo_with_the_sandbox_syncs_with_the_sandbox_only(tmp_path, monkeypatch):
+    from app.cli.gui_cmds import prepare_demo
+
+    monkeypatch.delenv(secrets.ENV_VAR, raising=False)
+    url, server = prepare_demo(tmp_path, sandbox=True)
+    db = open_database(url)
+    try:
+        with build_client(db, timeout=5.0, request_budget=None) as client:
+            assert len(list(client.iter_listings())) > 0
+        configure(db, api_url="https://www.backmarket.fr")
+        with pytest.raises(DomainError):
+            build_client(db)
+    finally:
+        db.dispose()
+        server.stop()
+        monkeypatch.delenv(secrets.ENV_VAR, raising=False)  # prepare_demo set the demo token
