@@ -182,7 +182,7 @@ def test_demo_without_the_sandbox_never_syncs(tmp_path, monkeypatch):
 def test_demo_with_the_sandbox_syncs_with_the_sandbox_only(tmp_path, monkeypatch):
     from app.cli.gui_cmds import prepare_demo
 
-    monkeypatch.delenv(secrets.ENV_VAR, raising=False)
+    monkeypatch.setenv(secrets.ENV_VAR, "")  # restored (unset) afterwards: prepare_demo sets the demo token
     url, server = prepare_demo(tmp_path, sandbox=True)
     db = open_database(url)
     try:
@@ -194,4 +194,3 @@ def test_demo_with_the_sandbox_syncs_with_the_sandbox_only(tmp_path, monkeypatch
     finally:
         db.dispose()
         server.stop()
-        monkeypatch.delenv(secrets.ENV_VAR, raising=False)  # prepare_demo set the demo token
