@@ -75,7 +75,7 @@ def cmd_settings_set(args) -> int:
 def cmd_settings_list(args) -> int:
     db = database(args)
     with db.reads() as s:
-        values = settings.get_many(s, sorted(settings.SPECS))
+        values = settings.get_many(s, sorted(k for k, spec in settings.SPECS.items() if not spec.internal))
     values.pop("backmarket.sku_budget", None)
     if args.json:
         print_json(values)

@@ -134,6 +134,17 @@ def _require(session: Session, model, name: str, what: str):
     return row
 
 
+def spelled(session: Session, model, name: str, what: str) -> str:
+    """A list item's name as the list spells it, whatever the case it was typed in; refuses an unknown one."""
+    return _require(session, model, name, what).name
+
+
+def names(session: Session, model) -> list[str]:
+    """Every name in a list, in the list's order."""
+    order = (model.position, model.id) if hasattr(model, "position") else (model.id,)
+    return list(session.scalars(select(model.name).order_by(*order)))
+
+
 def warehouse(session: Session, name: str) -> Warehouse:
     return _require(session, Warehouse, name, "warehouse")
 

@@ -14,7 +14,7 @@ from app.domain import settings
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.sync import secrets
-from app.sync.config import ClientSettings
+from app.sync.config import ClientSettings, read_token
 from app.sync.engine import SyncEngine, SyncReport
 from app.ui.context import UiContext
 from app.ui.sync.worker import PUSH_DEBOUNCE_SECONDS, SyncWorker
@@ -143,7 +143,7 @@ class SyncController(QObject):
     def configuration(self) -> tuple[bool, str]:
         """(ready, why not) — a token in the keyring or the environment, a usable address, switched on."""
         try:
-            token = secrets.read_token()
+            token = read_token(self._ctx.db)  # the token stored for this database and address
         except secrets.SecretStoreUnavailable:
             return False, short_reason("no_keyring")
         if not token:
