@@ -499,7 +499,8 @@ class SyncEngine:
                 tally.fail(f"{name}: {exc}", getattr(exc, "reason", "refused"))
             except Exception as exc:  # a bug in one step must not hide what the others did
                 log.exception("sync step %s failed", name)
-                tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {exc})", "internal")
+                first_line = (str(exc).splitlines() or [""])[0]
+                tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {first_line})", "internal")
 
     def _finish(self, tally: Tally) -> SyncReport:
         report = tally.freeze()

@@ -171,6 +171,10 @@ def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: 
     if not increases:
         result.held_back = sum(1 for w in plan if w.quantity > w.shown)
         plan = [w for w in plan if w.quantity < w.shown]
+        if result.held_back:
+            result.warnings.append(
+                f"{result.held_back} listing quantities were not raised: orders could not be imported first, "
+                "and Back Market may have sold them; they go out once orders import.")
     if not plan:
         return result
     tick(f"Pushing {len(plan)} quantities to Back Market…")
@@ -213,9 +217,6 @@ def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: 
     if result.left:
         result.warnings.append(f"{result.left} listing quantities wait for Back Market's hourly SKU-line budget "
                                "(2,000 per hour); they go out in the next cycles.")
-    if result.held_back:
-        result.warnings.append(f"{result.held_back} listing quantities were not raised: orders could not be "
-                               "imported first, and Back Market may have sold them; they go out once orders import.")
     result.changes = Changes.of(listings=pushed_ids)
     log.info("pushed %d quantities (%d left, %d refused)", result.pushed, result.left, result.failed)
     return result
