@@ -17,6 +17,7 @@ from tests.sync.test_sync_lease_processes import REPO, Station, dump, start_stat
 
 DEADLINE = 60.0  # generous on a loaded 2-core machine; polled, never slept through
 POLL = 0.05
+WITHIN_SECONDS = 30.0  # "within seconds": generous for a loaded CI machine, still far below a cycle
 
 
 def cli(url: str, tmp_path: Path, *args: str) -> str:
@@ -63,4 +64,4 @@ def daemon(url: str, tmp_path: Path, token: str, name: str = "sync-station", **e
     return start_station(url, name, tmp_path, token, env or None)
 
 
-__all__ = ["DEADLINE", "Station", "cli", "daemon", "dump", "remote_quantity", "wait_for_quantity", "wait_until"]
+__all__ = ["DEADLINE", "WITHIN_SECONDS", "Station", "cli", "daemon", "dump", "remote_quantity", "wait_for_quantity", "wait_until"]

@@ -15,13 +15,12 @@ import pytest
 
 from app.domain import pending
 from tests.dbfixtures import *  # noqa: F401,F403  (the `db` fixture: SQLite and PostgreSQL)
-from tests.sync.process_world import cli, daemon, wait_for_quantity, wait_until
+from tests.sync.process_world import WITHIN_SECONDS, cli, daemon, wait_for_quantity, wait_until
 from tests.sync.sync_helpers import configure, new_imei, receive
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="subprocess daemons")]
 
 SKU = "IP13-A"
-WITHIN = 30.0  # the promise is seconds; generous for a loaded CI machine, still far below the hour
 
 
 def pending_rows(db) -> int:
@@ -38,16 +37,16 @@ def test_a_change_made_in_another_process_reaches_back_market(db, sandbox, tmp_p
         wait_for_quantity(sandbox.url, SKU, 2, stations)  # the daemon's first (and only) full cycle
 
         cli(db.url, tmp_path, "move", imeis[0], "--status", "Repair")  # a decrease, from another process
-        wait_for_quantity(sandbox.url, SKU, 1, stations, WITHIN)
+        wait_for_quantity(sandbox.url, SKU, 1, stations, WITHIN_SECONDS)
 
         cli(db.url, tmp_path, "move", imeis[0], "--status", "Available")  # an increase: orders first
-        wait_for_quantity(sandbox.url, SKU, 2, stations, WITHIN)
+        wait_for_quantity(sandbox.url, SKU, 2, stations, WITHIN_SECONDS)
 
         csv = tmp_path / "arrivals.csv"
         csv.write_text("imei,manufacturer,model,model_number,network,capacity,color,grade,conditions,status,warehouse,sku\n"
                        f"{new_imei()},Apple,iPhone 13,,,128GB,,A,,Available,Main,{SKU}\n", encoding="utf-8")
         cli(db.url, tmp_path, "import-inventory", str(csv))
-        wait_for_quantity(sandbox.url, SKU, 3, stations, WITHIN)
+        wait_for_quantity(sandbox.url, SKU, 3, stations, WITHIN_SECONDS)
 
         wait_until("every pending push forgotten once pushed", lambda: pending_rows(db) == 0, stations)
         assert stations[0].alive()

@@ -92,3 +92,28 @@ def test_switched_off_the_fast_path_writes_nothing(world):
     world.store.clear_request_log()
     assert world.engine.push_pending() == 0
     assert world.requests() == [] and world.engine.switched_off
+
+
+@pytest.mark.slow
+def test_turning_the_sync_off_stops_a_running_daemon(tmp_path, sandbox, token):
+    """A real `refurbdesk sync`; another process turns the sync off: the daemon stops within
+    seconds, and a stock change made afterwards is not pushed (it stays pending, for later)."""
+    from tests.sync.process_world import WITHIN_SECONDS, cli, daemon, wait_for_quantity, wait_until
+    from tests.sync.sync_helpers import configure
+
+    db = make_db(tmp_path)
+    sandbox.store.add_listing(SKU, "iPhone 13", "EXCELLENT", "429.00", quantity=0)
+    imeis = receive(db, SKU, 2)
+    configure(db, api_url=sandbox.url, interval_seconds=3600)
+    station = daemon(db.url, tmp_path, token)
+    try:
+        wait_for_quantity(sandbox.url, SKU, 2, [station])
+        cli(db.url, tmp_path, "settings", "set", "backmarket.enabled", "false")
+        wait_until("the daemon to stop", lambda: not station.alive(), [], WITHIN_SECONDS)
+        assert station.proc.returncode == 0
+        cli(db.url, tmp_path, "move", imeis[0], "--status", "Repair")
+        with db.reads() as s:
+            assert pending.count(s) > 0
+        assert sandbox.store.listing(SKU)["quantity"] == 2
+    finally:
+        station.kill()
