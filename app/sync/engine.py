@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 # After these, every later step would fail the same way (or make things worse): stop the cycle.
 STOPS_CYCLE = (TokenRejected, AccountNotAllowed, FirewallBlocked, BotChallenge, Offline, RateLimited)
 POLL_SECONDS = 1.0  # how often the lease holder reads pending_pushes (one indexed SELECT)
+RETRY_AFTER_FAILURE_SECONDS = 10.0  # a fast push that failed (offline, token, rate limit) waits this long
 CALL_SHARE_OF_LEASE = 0.3  # one HTTP call, its retries and waits included, never outlives this share
 SWITCHED_OFF = "the sync is switched off (backmarket.enabled = false)"
 TOKEN_REJECTED_MESSAGE = (
@@ -99,6 +100,7 @@ class SyncEngine:
         self._held = False
         self._nudged = threading.Event()  # a local stock change: read pending_pushes now
         self._polled_at = 0.0
+        self._retry_at = 0.0  # after a failed fast push: not before this (monotonic)
         self._in_urgent = False
         self._budget_loaded = False
 
@@ -214,6 +216,8 @@ class SyncEngine:
                     client = self._client()  # the token first: without one, never take the lease
                     if not self._take_lease():
                         return 0
+                if time.monotonic() < self._retry_at:
+                    return 0  # the last try failed: the lease is kept, the rows wait a little
                 with self.db.reads() as session:
                     rows = pending.take(session)
                 if rows.empty:
@@ -230,6 +234,8 @@ class SyncEngine:
                 return 0
             except BackMarketError as exc:
                 self._push_failed(exc.user_message, exc.message)
+                wait = max(RETRY_AFTER_FAILURE_SECONDS, getattr(exc, "retry_after", None) or 0.0)
+                self._retry_at = time.monotonic() + wait
                 return 0
             finally:
                 if client is not None:
