@@ -38,6 +38,7 @@ SHORT_REASONS = {
     "lease_lost": "another station took over the sync",
     "cancelled": "stopped",
     "bad_settings": "check the settings",
+    "disabled": "sync switched off",
 }
 
 
@@ -114,7 +115,11 @@ class SyncController(QObject):
         thread.quit()
         ended = thread.wait(wait_ms)
         if not ended:  # stuck in a network call: keep both alive until the thread really ends
-            log.warning("sync thread still finishing a request; parked")
+            log.warning("sync thread still finishing a request; parked, and its lease released")
+            try:
+                worker.release_lease()  # from this thread: another station may sync at once
+            except Exception:
+                log.warning("sync lease not released", exc_info=True)
             self._parked.append((thread, worker))
             thread.finished.connect(self._reap_parked)
         self._busy = False
@@ -274,6 +279,8 @@ class SyncController(QObject):
     @staticmethod
     def _report_line(report: SyncReport) -> str:
         if report.skipped:
+            if "switched off" in report.skipped:
+                return "Back Market: sync switched off"
             return "Back Market: another station is syncing"
         if report.error:
             return f"Back Market: {short_reason(report.error_kind, 'sync failed')}"
