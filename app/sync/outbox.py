@@ -207,7 +207,7 @@ def _give_up_note(session, msg: _Message, reason: str) -> str | None:
     what = kind_words(msg.kind)
     if msg.kind == "ship_order" and msg.payload.get("tracking"):
         what += f" (tracking {msg.payload['tracking']})"
-    add_note(order, f"Back Market update not sent to Back Market — {what}: {reason} Fix it in the Back Market "
+    add_note(order, f"Update not sent to Back Market — {what}: {reason.rstrip('.')}. Fix it in the Back Market "
                     f"Back Office, or retry it (Back Market tab → Needs attention, or "
                     f"`refurbdesk backmarket outbox --retry {msg.id}`).")
     return order.number
@@ -226,7 +226,7 @@ def _fail_attempt(db: Database, msg: _Message, exc: BackMarketError, result: Out
             number = _give_up_note(session, msg, reason)
             result.failed += 1
             result.warnings.append(f"Back Market update given up{f' for order {number}' if number else ''} "
-                                   f"({kind_words(msg.kind)}): {reason} It is listed under Needs attention.")
+                                   f"({kind_words(msg.kind)}): {reason.rstrip('.')}. It is listed under Needs attention.")
             if msg.order_id is not None:
                 result.changes |= Changes.of(orders={msg.order_id})
         elif counted:
