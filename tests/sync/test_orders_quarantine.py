@@ -4,7 +4,7 @@ Back Market's own timestamps, whatever its clock says compared with ours."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -172,3 +172,19 @@ def test_page_shift_with_back_markets_clock_behind_ours(world, sandbox, naps, to
     assert world.cycle().ok and touched
     assert world.cycle().ok
     assert _imported(world) == {str(i) for i in placed}
+
+
+def test_sandbox_admin_sets_its_clock_and_malformed_records_over_http(sandbox, token):
+    import httpx
+
+    sandbox.store.add_listing("IP13-A", "iPhone 13", "EXCELLENT", "429.00", quantity=5)
+    assert httpx.post(f"{sandbox.url}/_admin/config", json={"clock_offset_seconds": 3 * HOURS}).status_code == 200
+    placed = httpx.post(f"{sandbox.url}/_admin/orders", json={"lines": [{"sku": "IP13-A", "quantity": 1}]}).json()
+    ahead = parse_time(placed["date_creation"]) - datetime.now(timezone.utc)
+    assert timedelta(hours=2, minutes=50) < ahead <= timedelta(hours=3)  # Back Market's clock, 3 hours ahead of ours
+    patched = httpx.post(f"{sandbox.url}/_admin/orders/{placed['order_id']}/wire",
+                         json={"lines": {"0": {"quantity": 0, "listing": ABSENT}}}).json()
+    assert patched["orderlines"][0]["quantity"] == 0 and "listing" not in patched["orderlines"][0]
+    restored = httpx.post(f"{sandbox.url}/_admin/orders/{placed['order_id']}/wire", json={}).json()
+    assert restored["orderlines"][0]["quantity"] == 1 and restored["orderlines"][0]["listing"] == "IP13-A"
+    assert httpx.post(f"{sandbox.url}/_admin/listings/IP13-A/wire", json={"oops": 1}).status_code == 400
