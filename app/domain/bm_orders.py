@@ -34,6 +34,7 @@ MAX_LINE_QUANTITY = 10_000  # Back Market line quantities are 1..10,000; anythin
 MAX_SKU_LENGTH = 120  # OrderLine.listing_sku / Listing.sku
 MAX_ID_LENGTH = 60  # Order.external_id / OrderLine.external_id
 MAX_PRICE = 10**9
+MAX_NAME_LENGTH = 200  # Customer.name
 _TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -113,6 +114,11 @@ def check_order(remote: Any) -> None:
     for name in ("shipping_address", "billing_address"):
         if remote.get(name) is not None and not isinstance(remote.get(name), dict):
             raise UnreadableRecord(f"its {name.replace('_', ' ')} is not a record")
+    if len(customer_name(remote, "shipping")) > MAX_NAME_LENGTH:
+        raise UnreadableRecord(f"the customer's name is longer than {MAX_NAME_LENGTH} characters")
+    for name, limit in (("tracking_number", 200), ("shipper", 100)):
+        if len(str(remote.get(name) or "")) > limit:
+            raise UnreadableRecord(f"its {name.replace('_', ' ')} is longer than {limit} characters")
 
 
 def add_note(order: Order, text: str) -> None:

@@ -101,6 +101,15 @@ def test_a_malformed_order_on_both_databases_then_read_cleanly(world):
     assert _checkpoint(world) > first
 
 
+def test_an_order_with_a_100000_character_name_is_set_aside(world):
+    good, bad = _place(world), _place(world)
+    world.store.patch_order_wire(bad[0], {"fields": {"shipping_address": {"first_name": "J" * 100_000, "last_name": "Doe"}}})
+    report = world.cycle()
+    assert report.ok, report.error
+    assert _imported(world) == {str(good[0])}
+    assert "name is longer than 200 characters" in _quarantine(world)[str(bad[0])].reason
+
+
 def test_an_order_without_an_id_is_set_aside(world):
     good, bad = _place(world), _place(world)
     world.store.patch_order_wire(bad[0], {"fields": {"order_id": ABSENT}})
