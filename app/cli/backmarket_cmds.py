@@ -71,6 +71,9 @@ def register(sub) -> None:
     sb.add_argument("--demo", action="store_true", help="seed demo listings, a demo token and customers who buy")
     sb.set_defaults(handler=cmd_sandbox)
 
+    from app.cli.outbox_cmds import register_outbox
+    register_outbox(bsub)
+
 
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
