@@ -90,6 +90,7 @@ class Tally:
 
     def add_listings(self, r: ListingsResult) -> None:
         self.listings += r.imported
+        self.warnings += r.warnings
         self.changes |= Changes.of(listings=r.changed_ids)
 
     def add_orders(self, r: OrdersResult) -> None:
