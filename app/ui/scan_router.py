@@ -83,7 +83,7 @@ class ScanRouter(QObject):
     def _after_order_lookup(self, code: str, number: str | None) -> None:
         self._waiting = False
         if number is not None:
-            log.info("scan %s opens order %s", code, number)
+            log.debug("scan %s opens order %s", code, number)
             self._open_order(number)
             self.routed.emit(code, "order")
         else:
