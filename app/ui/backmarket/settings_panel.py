@@ -28,6 +28,8 @@ from app.domain.errors import DomainError
 from app.sync import platforms, secrets
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
+from app.ui.scanner import NO_SCAN_PROPERTY
+from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ class BackMarketSettingsPanel(QWidget):
         self.token_state.setWordWrap(True)
         self.token_edit = QLineEdit(objectName="token_edit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
         self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
         self.store_button = QPushButton("Store token", objectName="store_token")
         self.replace_button = QPushButton("Replace token…", objectName="replace_token")
@@ -278,10 +281,26 @@ class BackMarketSettingsPanel(QWidget):
         self._ctx.runner.run(work, done, failed)
 
     def _refresh_token_state(self) -> None:
-        try:
-            source = secrets.token_source()
-        except secrets.SecretStoreUnavailable as exc:
-            self._token_view(f"No keyring: {exc}", stored=False, ok=False)
+        # A keyring can block for seconds (a locked wallet, a slow D-Bus): never on the GUI thread.
+        self._token_checks = getattr(self, "_token_checks", 0) + 1
+        check = self._token_checks
+        if check == 1:
+            self.token_state.setText("Checking the keyring…")
+            for widget in (self.token_edit, self.store_button, self.replace_button):
+                widget.setVisible(False)
+
+        def shown(source) -> None:
+            if check == self._token_checks:  # an older answer must not overwrite a newer one
+                self._show_token_source(source)
+
+        run_for(self, self._ctx.runner, secrets.token_source, shown, shown)
+
+    def _show_token_source(self, source) -> None:
+        if isinstance(source, secrets.SecretStoreUnavailable):
+            self._token_view(f"No keyring: {source}", stored=False, ok=False)
+            return
+        if isinstance(source, Exception):
+            self._token_view(f"The keyring could not be read ({type(source).__name__}).", stored=False, ok=False)
             return
         if source == "environment":
             self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)
