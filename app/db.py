@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import data_dir
@@ -24,6 +24,14 @@ def default_db_url() -> str:
 def resolve_db_url(explicit: str | None = None) -> str:
     """--db wins, then REFURBDESK_DB, then the SQLite file in the user data folder."""
     return explicit or os.environ.get(DB_ENV) or default_db_url()
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to print or log: the password, if any, shown as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: print nothing of it
+        return "(database URL)"
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session
 from app.domain.catalog import PRODUCT_FIELDS, condition_codes
 from app.domain.csv_import import OPTIONAL, REQUIRED
 from app.models import Grade, InventoryStatus, Product, Unit, Variation, Warehouse
+from app.domain.permissions import Permission, allowed, require
 
 COLUMNS = (*REQUIRED, *OPTIONAL)
 
 
 def export_inventory(session: Session, out: TextIO) -> int:
     """Write the CSV the importer reads back; returns the number of units written."""
+    require(session, Permission.CSV)
+    costs = allowed(session, Permission.VIEW_COSTS)  # the column stays, empty for a role that may not see costs
     codes = condition_codes(session)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -35,6 +38,6 @@ def export_inventory(session: Session, out: TextIO) -> int:
     for row in session.execute(stmt):
         imei, *product, grade, vid, status, warehouse, sku, cost, serial, imei2 = row
         writer.writerow([imei or "", *product, grade, ";".join(sorted(codes.get(vid, []))), status, warehouse,
-                         sku or "", "" if cost is None else str(cost), serial or "", imei2 or ""])
+                         sku or "", "" if cost is None or not costs else str(cost), serial or "", imei2 or ""])
         count += 1
     return count

@@ -26,6 +26,7 @@ from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
                         VariationCondition, Warehouse)
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -216,6 +217,7 @@ def import_inventory(
     session: Session, text: str, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
     """Import a whole file or nothing. Raises CsvImportError listing every bad row."""
+    require(session, Permission.CSV)
     actor = actor or current_actor()
     header, rows = read_rows(text)
     missing = [c for c in REQUIRED if c not in header and not (c == "imei" and "serial" in header)]

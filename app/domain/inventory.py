@@ -17,6 +17,7 @@ from app.domain.codes import CodeKind, parse_imei, parse_serial, parse_unit_code
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.station import Actor
 from app.models import Unit, UnitCode, Variation
+from app.domain.permissions import Permission, require
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def receive_unit(
     actor: Actor | None = None,
 ) -> tuple[Unit, Changes]:
     """Receive one unit. `code` is a scan: an IMEI if all digits, otherwise a serial."""
+    require(session, Permission.RECEIVE)
     if code is not None:
         parsed = parse_unit_code(code)
         if parsed.kind is CodeKind.IMEI:
@@ -92,7 +94,7 @@ def receive_unit(
     variation, created = catalog.variation_for(session, receipt.product, receipt.grade, receipt.conditions)
     changes = Changes.of(variations={variation.id}, catalog=created)
     if receipt.sku and (variation.sku_norm or "") != catalog.normalize_sku(receipt.sku):
-        changes |= catalog.assign_sku(session, [variation.id], receipt.sku)
+        changes |= catalog.first_sku(session, variation, receipt.sku)
     unit = Unit(
         imei=next((c for c, k in codes if k == "imei"), None),
         imei2=next((c for c, k in codes if k == "imei2"), None),
@@ -120,6 +122,7 @@ def move_unit(
     session: Session, raw_code: str, *, status: str | None = None, warehouse: str | None = None, actor: Actor | None = None
 ) -> Changes:
     """Move a unit to another status and/or warehouse."""
+    require(session, Permission.MOVE)
     if status is None and warehouse is None:
         raise InvalidInput("Say where the unit goes: a status, a warehouse or both.")
     unit = find_unit(session, raw_code, lock=True)
@@ -142,6 +145,7 @@ def regrade_unit(
     session: Session, raw_code: str, grade: str, conditions=None, *, actor: Actor | None = None
 ) -> Changes:
     """Re-grade a unit: it moves to the variation of its product with the new grade (and conditions)."""
+    require(session, Permission.MOVE)
     unit = find_unit(session, raw_code, lock=True)
     old: Variation = unit.variation
     codes = [c.code for c in old.conditions] if conditions is None else list(conditions)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain import permissions, settings_audit
 from app.domain.errors import Conflict, InvalidInput
 from app.models import Setting, Variation
 
@@ -113,11 +114,13 @@ def get(session: Session, key: str) -> Any:
 
 
 def set_(session: Session, key: str, value: Any) -> None:
+    permissions.require_setting(session, key)
     spec = _spec(key)
     if not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
         raise InvalidInput(f"{key} takes a {spec.kind.__name__}, not {type(value).__name__}.")
     if key == "catalog.sku_unique" and value and not get(session, key):
         _refuse_shared_skus(session)
+    settings_audit.record(session, key, json.dumps(value))
     row = session.get(Setting, key)
     encoded = json.dumps(value)
     if row is None:
