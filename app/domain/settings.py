@@ -37,6 +37,7 @@ SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
         SettingSpec("catalog.sku_unique", bool, True, "two variations may not share a SKU"),
+        SettingSpec("security.idle_lock_minutes", int, 10, "minutes without a key or click before a station locks"),
         SettingSpec("inventory.sold_status", str, "Sold", "status a unit takes when shipped"),
         SettingSpec("inventory.returned_status", str, "Returned", "default status for a returned unit"),
         SettingSpec("orders.new_status", str, "New", "status of a new direct order"),
