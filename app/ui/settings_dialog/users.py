@@ -49,10 +49,10 @@ def _pin_field(placeholder: str, name: str) -> QLineEdit:
     return field
 
 
-def _badge_field(name: str) -> QLineEdit:
+def _badge_field(name: str, placeholder: str) -> QLineEdit:
     field = QLineEdit(objectName=name)
     field.setProperty(SCAN_TARGET_PROPERTY, True)  # scan the badge here: the code stays in the field
-    field.setPlaceholderText("optional: click here and scan the badge")
+    field.setPlaceholderText(placeholder)
     return field
 
 
@@ -84,7 +84,7 @@ class UsersPage(QWidget):
         self.add_role.addItems(list(users.ROLES))
         self.add_pin = _pin_field("4 to 12 digits", "add_pin")
         self.add_pin_again = _pin_field("the same PIN again", "add_pin_again")
-        self.add_badge = _badge_field("add_badge")
+        self.add_badge = _badge_field("add_badge", "optional: click here and scan the badge")
         self.add_button = QPushButton("Add operator", objectName="add_user")
         self.add_button.clicked.connect(self.add)
         self.first_hint = QLabel("The first operator must be an admin. Creating it switches sign-in on for "
@@ -111,7 +111,7 @@ class UsersPage(QWidget):
         self.new_pin = _pin_field("new PIN", "new_pin")
         self.new_pin_again = _pin_field("again", "new_pin_again")
         self.reset_pin_button = QPushButton("Reset PIN", objectName="reset_pin")
-        self.badge_edit = _badge_field("badge_edit")
+        self.badge_edit = _badge_field("badge_edit", "click here and scan the new badge")
         self.set_badge_button = QPushButton("Set badge", objectName="set_badge")
         self.remove_badge_button = QPushButton("Remove badge", objectName="remove_badge")
         self.disable_button = QPushButton("Disable", objectName="disable_user")

@@ -67,6 +67,8 @@ class SignInScreen(QWidget):
         self.names.setMinimumHeight(240)
         self.names.itemActivated.connect(lambda _item: self.pin.setFocus())
         self.names.itemClicked.connect(lambda _item: self.pin.setFocus())
+        self.names.currentTextChanged.connect(
+            lambda name: self.pin.setPlaceholderText(f"PIN for {name}" if name else "PIN"))
 
         self.pin = QLineEdit(objectName="signin_pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)

@@ -25,7 +25,8 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         hint = super().sizeHint()
-        wanted = self.fontMetrics().horizontalAdvance(self._full) + 12 if self._full else 0
+        margins = self.contentsMargins()
+        wanted = self.fontMetrics().horizontalAdvance(self._full) + 6 + margins.left() + margins.right() if self._full else 0
         return QSize(min(self.maximumWidth(), wanted), hint.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -36,5 +37,5 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        width = max(0, self.width() - 4)
+        width = max(0, self.contentsRect().width() - 2)
         QLabel.setText(self, self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
