@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtWidgets import QAbstractItemView, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QTabWidget, QWidget
 
-from app.domain.permissions import Permission, role_allows
+from app.domain.permissions import Permission, lowest_role_for, role_allows
 from app.domain.station import current_operator
 
 
@@ -19,6 +19,26 @@ def may(perm: Permission) -> bool:
     """For dialogs opened from an unlocked window: nobody signed in means no users exist."""
     operator = current_operator()
     return operator is None or role_allows(operator.role, perm)
+
+
+def refusal_words(perm: Permission) -> str:
+    """What a disabled action says: the role that may, and who is signed in (the services' words)."""
+    role = lowest_role_for(perm)
+    who = "Only an admin" if role == "admin" else f"Only a {role} or admin"
+    operator = current_operator()
+    signed_in = f"you are signed in as {operator.role} {operator.name}" if operator else "nobody is signed in"
+    return f"{who} may {perm.value}; {signed_in}."
+
+
+def read_only_unless(perm: Permission, say: QLabel, *buttons: QAbstractButton | None) -> bool:
+    """A dialog the role may look at but not change: its buttons off, and why, in words."""
+    if may(perm):
+        return True
+    for button in buttons:
+        if button is not None:
+            button.setEnabled(False)
+    say.setText(refusal_words(perm))
+    return False
 
 
 def _path(root: Any, path: str) -> Any:
