@@ -27,6 +27,8 @@ def report_unhandled(kind: type[BaseException], error: BaseException, tb: Traceb
     log.error("Unexpected error", exc_info=(kind, error, tb))
     if QApplication.instance() is None:
         return None
+    if _open_dialogs:  # an error in a paint or timer slot repeats: one dialog, every one logged
+        return _open_dialogs[-1]
     message = redact(str(error).strip()) or kind.__name__
     box = QMessageBox(QMessageBox.Icon.Critical, "RefurbDesk — unexpected error",
                       f"Something went wrong: {message}")

@@ -195,3 +195,18 @@ def test_start_stop_start_before_the_keyring_answers_still_starts_once(qtbot, ct
         assert lines.count("Back Market: not configured") == 1
     finally:
         controller.shutdown()
+
+
+def test_a_repeating_error_opens_one_dialog_and_logs_every_time(qtbot, redacted_log) -> None:
+    from app.ui import crash
+
+    shown = []
+    for n in range(3):
+        try:
+            raise RuntimeError(f"paint failed {n}")
+        except RuntimeError as exc:
+            shown.append(crash.report_unhandled(type(exc), exc, exc.__traceback__))
+    assert shown[0] is shown[1] is shown[2]
+    assert redacted_log.getvalue().count("Unexpected error") == 3
+    shown[0].done(0)
+    qtbot.waitUntil(lambda: not crash._open_dialogs, timeout=1000)

@@ -172,6 +172,7 @@ def test_a_packer_does_not_see_manager_actions(qtbot, window) -> None:
     assert not window.inventory.pages.cornerWidget().isVisible()  # Import CSV…
     assert not window.catalog.assign_button.isVisible()
     assert window.catalog.table.editTriggers() == window.catalog.table.EditTrigger.NoEditTriggers
+    assert window.inventory.receive.cost_edit.isHidden()  # a packer reads everything but costs
     window.lock_action.trigger()
     sign_in_with_pin(qtbot, window, MAX)
     qtbot.waitUntil(signed_in_as("Max"), timeout=5000)
@@ -179,6 +180,7 @@ def test_a_packer_does_not_see_manager_actions(qtbot, window) -> None:
     assert window.backmarket_settings_visible()
     assert window.catalog.assign_button.isVisible()
     assert window.catalog.table.editTriggers() != window.catalog.table.EditTrigger.NoEditTriggers
+    assert not window.inventory.receive.cost_edit.isHidden()
 
 
 def test_a_packer_refused_by_a_service_reads_which_role_may(qtbot, window) -> None:
@@ -194,3 +196,23 @@ def test_a_packer_refused_by_a_service_reads_which_role_may(qtbot, window) -> No
     ok, text = done.args
     assert not ok and "manager" in text and "packer Pat" in text
     dialog.reject()
+
+
+def test_a_long_name_is_elided_and_never_resizes_the_window(qtbot, window, db) -> None:
+    from app.domain import users
+    from app.domain.station import set_operator
+
+    long_name = "Maximilian-Alexander Wolfeschlegelsteinhausenbergerdorff of the Night Shift"
+    sign_in_with_pin(qtbot, window, ALICE)
+    qtbot.waitUntil(signed_in_as("Alice"), timeout=5000)
+    with db.sessions.begin() as s:
+        users.add_user(s, long_name, "packer", "8642", badge="BADGE-LONG-001")
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=5000)
+    window.lock_action.trigger()
+    ScannerKeys().scan(window.signin_screen.names, "BADGE-LONG-001")
+    qtbot.waitUntil(signed_in_as(long_name), timeout=5000)
+    assert window.operator_label.text() == f"Signed in as {long_name} (packer)"
+    assert window.operator_label.width() <= 320 and window.operator_label.toolTip().endswith("(packer)")
+    assert window.width() == 900 and window.minimumSizeHint().width() <= 900
+    set_operator(None)
