@@ -216,3 +216,23 @@ def test_a_long_name_is_elided_and_never_resizes_the_window(qtbot, window, db) -
     assert window.operator_label.width() <= 320 and window.operator_label.toolTip().endswith("(packer)")
     assert window.width() == 900 and window.minimumSizeHint().width() <= 900
     set_operator(None)
+
+
+def test_open_dialogs_close_when_the_station_locks(qtbot, window) -> None:
+    sign_in_with_pin(qtbot, window, MAX)
+    qtbot.waitUntil(signed_in_as("Max"), timeout=5000)
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    window.idle.idle.emit()  # what the timer's timeout does
+    assert current_operator() is None and not dialog.isVisible()
+
+
+def test_users_created_on_another_station_switch_sign_in_on_here(qtbot, no_users_window, db) -> None:
+    window = no_users_window
+    assert window.signin.first_user_watch.isActive()
+    add_operators(db)  # the CLI or another station
+    window.signin.check_for_users()  # what the timer does every 30 s
+    qtbot.waitUntil(window.signin_screen.isVisible, timeout=5000)
+    assert not window.tabs.isVisible() and window.lock_action is not None
+    ScannerKeys().scan(window.signin_screen.names, PAT.badge)
+    qtbot.waitUntil(signed_in_as("Pat"), timeout=5000)

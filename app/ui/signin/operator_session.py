@@ -92,8 +92,9 @@ class OperatorSession(QObject):
         log.info("%s signed out (station locked)", current_operator().name)
         self._set(None)
 
-    def switch_on(self, first_admin: users.UserInfo) -> None:
-        """The first user was just created here: sign-in is on, and its creator is signed in."""
+    def switch_on(self, first_admin: users.UserInfo | None) -> None:
+        """The first user was created: sign-in is on. Created here, its creator is signed in;
+        created on another station (None), this one locks until someone signs in."""
         self._required = True
         self.signin_switched_on.emit()
         self._set(first_admin)

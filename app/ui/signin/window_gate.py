@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from app.domain import settings
 from app.domain.changes import Changes
@@ -26,6 +26,7 @@ from app.ui.widgets.guard import run_for
 log = logging.getLogger(__name__)
 
 IDLE_SETTING = "security.idle_lock_minutes"
+FIRST_USER_CHECK_MS = 30_000
 
 
 def _startup_facts(db) -> tuple[bool, int]:
@@ -67,13 +68,36 @@ class SignInGate(QObject):
         self.session.signin_switched_on.connect(self._switch_on)
         self.idle.idle.connect(self.session.lock)
         ctx.events.changes_applied.connect(self._on_changes)
+        # Another station may create the first admin while this one runs: look now and then.
+        self.first_user_watch = QTimer(self, interval=FIRST_USER_CHECK_MS)
+        self.first_user_watch.timeout.connect(self.check_for_users)
         if required:
             self._switch_on()
+        else:
+            self.first_user_watch.start()
         self._operator_changed(self.session.operator)
 
     # --- switching on -------------------------------------------------------------------------
 
+    def check_for_users(self) -> None:
+        if self.session.required:
+            self.first_user_watch.stop()
+            return
+        reads = self._ctx.db.reads
+
+        def work() -> bool:
+            with reads() as session:
+                return users_exist(session)
+
+        def answered(exist: bool) -> None:
+            if exist and not self.session.required:
+                log.info("operators were created on another station: sign-in is on here too")
+                self.session.switch_on(None)
+
+        run_for(self, self._ctx.runner, work, answered, lambda exc: None)
+
     def _switch_on(self) -> None:
+        self.first_user_watch.stop()
         if self.lock_action is not None:
             return
         app = QApplication.instance()
@@ -100,6 +124,7 @@ class SignInGate(QObject):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.idle.disarm()
+        self.first_user_watch.stop()
         try:
             self._ctx.events.changes_applied.disconnect(self._on_changes)
         except (RuntimeError, TypeError):
@@ -111,6 +136,7 @@ class SignInGate(QObject):
         locked = self.session.locked
         if locked:
             self.idle.disarm()
+            self._close_dialogs()
             self.stack.setCurrentWidget(self.screen)
             self.screen.show_for(self.session.last_name)
             self.label.setText("Locked — nobody signed in")
@@ -129,6 +155,13 @@ class SignInGate(QObject):
             if action is not None:
                 action.setEnabled(not locked)
         gates.apply_role(self._window, self.session.may)
+
+    def _close_dialogs(self) -> None:
+        """Nothing behind the sign-in screen stays usable: the window's open dialogs close."""
+        for widget in QApplication.topLevelWidgets():
+            if (isinstance(widget, QDialog) and widget.isVisible() and widget.parentWidget() is not None
+                    and widget.parentWidget().window() is self._window):
+                widget.reject()
 
     def _window_action(self, name: str):
         return getattr(self._window, name, None)
