@@ -110,11 +110,12 @@ def _badge_taken(session: Session, badge: str, except_id: int | None = None) -> 
 
 def add_user(session: Session, name: str, role: str, pin: str, badge: str | None = None) -> UserInfo:
     """Add an operator. The first one must be an admin (creating it switches sign-in on)."""
+    first = not users_exist(session)
+    if not first:
+        require(session, Permission.USERS)  # before the input checks: who may comes first
     name, role, badge = _clean_name(name), _check_role(role), _clean_badge(badge)
     _check_pin(pin)
-    if users_exist(session):
-        require(session, Permission.USERS)
-    elif role != "admin":
+    if first and role != "admin":
         raise InvalidInput("The first operator must be an admin (it switches sign-in on for this database).")
     if session.scalar(select(User.name).where(User.name_norm == _norm(name))) is not None:
         raise Conflict(f"There is already an operator called {name}.")
@@ -188,11 +189,11 @@ def list_users(session: Session) -> list[UserInfo]:
 
 def set_pin(session: Session, name: str, pin: str) -> UserInfo:
     """A new PIN: an admin for anyone, or an operator for themself."""
-    _check_pin(pin)
     me = current_operator()
     user = find_user(session, name, lock=True)
     if me is None or me.id != user.id:
         require(session, Permission.USERS)
+    _check_pin(pin)
     user.pin_hash = pin_hash.hash_pin(pin)
     user.failed_attempts = 0
     session.flush()
@@ -212,8 +213,8 @@ def _refuse_last_admin(session: Session, user: User, what: str) -> None:
 
 
 def set_role(session: Session, name: str, role: str) -> UserInfo:
-    _check_role(role)
     require(session, Permission.USERS)
+    _check_role(role)
     user = find_user(session, name, lock=True)
     if role != "admin":
         _refuse_last_admin(session, user, f"made a {role}")
@@ -224,8 +225,8 @@ def set_role(session: Session, name: str, role: str) -> UserInfo:
 
 def set_badge(session: Session, name: str, badge: str | None) -> UserInfo:
     """Give an operator a badge code, or take it away with None."""
-    badge = _clean_badge(badge)
     require(session, Permission.USERS)
+    badge = _clean_badge(badge)
     user = find_user(session, name, lock=True)
     if badge is not None:
         _badge_taken(session, badge, user.id)
