@@ -32,6 +32,14 @@ def resolve_db_url(explicit: str | None = None) -> str:
     return os.environ.get(DB_ENV) or default_db_url()
 
 
+def display_url(url: str) -> str:
+    """A database URL fit to print or log: the password, if any, shown as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: print nothing of it
+        return "(database URL)"
+
+
 def sqlite_path(url: str) -> Path | None:
     if url.startswith("sqlite:///") and throwaway_reason(url) is None:
         return Path(url.removeprefix("sqlite:///"))

@@ -8,6 +8,7 @@ import logging
 import sys
 
 from app import __version__
+from app.cli import operator
 from app.db_errors import DatabaseRefused, explain, first_line
 from app.domain.errors import DomainError
 
@@ -22,6 +23,7 @@ COMMAND_MODULES = (
     "app.cli.label_cmds",
     "app.cli.selfcheck_cmds",
     "app.cli.gui_cmds",
+    "app.cli.user_cmds",
 )
 
 
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", help="database URL (default: $REFURBDESK_DB or the SQLite file in your data folder)")
     parser.add_argument("--version", action="version", version=f"refurbdesk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
+    operator.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
     try:
         check_database_url(args)
+        operator.sign_in(args)
         return int(args.handler(args) or 0)
     except (DomainError, CliError) as exc:
         print(f"refurbdesk: {exc}", file=sys.stderr)

@@ -137,6 +137,7 @@ def cmd_configure(args) -> int:
 
 def cmd_token_set(args) -> int:
     from app.sync import config, secrets
+    _require_token(args)
 
     token = sys.stdin.readline().strip() if not sys.stdin.isatty() else input("Back Market API token: ").strip()
     if not token:
@@ -149,10 +150,18 @@ def cmd_token_set(args) -> int:
 
 def cmd_token_clear(args) -> int:
     from app.sync import config
+    _require_token(args)
 
     config.clear_token(database(args))
     print("Back Market token removed from the system keyring.")
     return 0
+
+
+def _require_token(args) -> None:
+    from app.domain import permissions
+
+    with database(args).reads() as s:
+        permissions.require_token(s)
 
 
 def cmd_token_status(args) -> int:

@@ -12,6 +12,7 @@ from app.domain import limits, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.models import Condition, Grade, Listing, Product, Variation, VariationCondition
+from app.domain.permissions import Permission, require
 
 PRODUCT_FIELDS = ("manufacturer", "model", "model_number", "network", "capacity", "color")
 
@@ -167,7 +168,21 @@ def check_sku_free(session: Session, sku: str | None, variation_ids: set[int]) -
 
 
 def assign_sku(session: Session, variation_ids, sku: str | None) -> Changes:
-    """Give one SKU to one or several variations (None or "" clears it)."""
+    """Give one SKU to one or several variations (None or "" clears it): a manager's catalog work."""
+    require(session, Permission.CATALOG)
+    return _set_sku(session, variation_ids, sku)
+
+
+def first_sku(session: Session, variation: Variation, sku: str) -> Changes:
+    """At receipt, a variation without a SKU takes the one given; one that has a SKU keeps it
+    (as the CSV import refuses it) — changing a SKU re-points every unit of the variation."""
+    if variation.sku_norm and variation.sku_norm != normalize_sku(sku):
+        raise Conflict(f"{variation_label(variation)} already carries SKU “{variation.sku}”, not “{sku.strip()}”; "
+                       "a manager changes SKUs in the catalog.", reason="sku_differs")
+    return _set_sku(session, [variation.id], sku)
+
+
+def _set_sku(session: Session, variation_ids, sku: str | None) -> Changes:
     ids = set(variation_ids)
     if not ids:
         raise InvalidInput("Choose at least one variation for the SKU.")

@@ -21,6 +21,7 @@ from app.domain.catalog import PRODUCT_FIELDS, condition_codes
 from app.domain.csv_import import OPTIONAL, REQUIRED, neutralise_cell
 from app.domain.errors import InvalidInput
 from app.models import Grade, InventoryStatus, Product, Unit, Variation, Warehouse
+from app.domain.permissions import Permission, allowed, require
 
 COLUMNS = (*REQUIRED, *OPTIONAL)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -29,6 +30,8 @@ SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 def export_inventory(session: Session, out: TextIO) -> int:
     """Write the CSV the importer reads back; returns the number of units written."""
+    require(session, Permission.CSV)
+    costs = allowed(session, Permission.VIEW_COSTS)  # the column stays, empty for a role that may not see costs
     codes = condition_codes(session)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -47,7 +50,7 @@ def export_inventory(session: Session, out: TextIO) -> int:
     for row in session.execute(stmt):
         imei, *product, grade, vid, status, warehouse, sku, cost, serial, imei2 = row
         cells = [imei or "", *product, grade, ";".join(sorted(codes.get(vid, []))), status, warehouse,
-                 sku or "", "" if cost is None else str(cost), serial or "", imei2 or ""]
+                 sku or "", "" if cost is None or not costs else str(cost), serial or "", imei2 or ""]
         writer.writerow([neutralise_cell(c) for c in cells])
         count += 1
     return count

@@ -28,6 +28,7 @@ from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
                         VariationCondition, Warehouse)
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -260,6 +261,7 @@ def import_inventory(
     session: Session, text: str, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
     """Import a whole file or nothing. Raises CsvImportError listing every bad row."""
+    require(session, Permission.CSV)
     actor = actor or current_actor()
     problems: list[tuple[int, str]] = []
     header, rows = read_rows(text, problems)

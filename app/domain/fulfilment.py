@@ -23,6 +23,7 @@ from app.domain.catalog import PRODUCT_FIELDS
 from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, OrderStatus, OutboxMessage, Product, Unit,
                         UnitCode, UnitEvent, Variation)
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 # The checks, in the order the packing station applies them.
 ORDER_CLOSED = "order_not_committable"
@@ -113,6 +114,7 @@ def _scanned_unit(session: Session, code: str) -> _ScannedUnit:
 
 def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
     """Commit the scanned unit to the first line of the order it can fill."""
+    require(session, Permission.PACK)
     actor = actor or current_actor()
     order = _scanned_order(session, order_number)
     if not order.allows_commit:
@@ -179,6 +181,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
 
 def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:
     """Undo a scan: the unit leaves the order and is free again."""
+    require(session, Permission.PACK)
     order = orders.get_order(session, order_number, lock=True)
     unit = inventory.find_unit(session, raw_code, lock=True)
     commitment = session.scalar(
@@ -209,6 +212,7 @@ def ship_order(
     actor: Actor | None = None,
 ) -> Changes:
     """Ship: scanned units become Sold, the order moves to the shipped status, Back Market is told."""
+    require(session, Permission.PACK)
     actor = actor or current_actor()
     tracking = (tracking or "").strip()
     if not tracking:

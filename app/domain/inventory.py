@@ -19,6 +19,7 @@ from app.domain.codes import unit_codes as codes_of_unit
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.station import Actor
 from app.models import Commitment, InventoryStatus, Order, Unit, UnitCode, Variation
+from app.domain.permissions import Permission, require
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def receive_unit(
     actor: Actor | None = None,
 ) -> tuple[Unit, Changes]:
     """Receive one unit. `code` is a scan: an IMEI if all digits, otherwise a serial."""
+    require(session, Permission.RECEIVE)
     if code is not None:
         parsed = parse_unit_code(code)
         if parsed.kind is CodeKind.IMEI:
@@ -89,7 +91,7 @@ def receive_unit(
     variation, created = catalog.variation_for(session, receipt.product, receipt.grade, receipt.conditions)
     changes = Changes.of(variations={variation.id}, catalog=created)
     if receipt.sku and (variation.sku_norm or "") != catalog.normalize_sku(receipt.sku):
-        changes |= catalog.assign_sku(session, [variation.id], receipt.sku)
+        changes |= catalog.first_sku(session, variation, receipt.sku)
     unit = Unit(
         imei=next((c for c, k in codes if k == "imei"), None),
         imei2=next((c for c, k in codes if k == "imei2"), None),
@@ -175,6 +177,7 @@ def move_unit(
     changes neither: it is with the customer until the returns desk takes it back. Only shipping an
     order puts a unit in the sold status.
     """
+    require(session, Permission.MOVE)
     if status is None and warehouse is None:
         raise InvalidInput("Say where the unit goes: a status, a warehouse or both.")
     unit = find_unit(session, raw_code, lock=True)
@@ -208,6 +211,7 @@ def regrade_unit(
     session: Session, raw_code: str, grade: str, conditions=None, *, actor: Actor | None = None
 ) -> Changes:
     """Re-grade a unit: it moves to the variation of its product with the new grade (and conditions)."""
+    require(session, Permission.MOVE)
     unit = find_unit(session, raw_code, lock=True)
     old: Variation = unit.variation
     codes = [c.code for c in old.conditions] if conditions is None else list(conditions)

@@ -17,6 +17,7 @@ from app.domain.errors import InvalidInput, NotFound
 from app.domain.station import Actor
 from app.models import Commitment, Customer, Order, OrderLine, OrderStatus, Unit, Variation
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 DIRECT_PREFIX = "SO"
 BACK_MARKET_PREFIX = "BM"
@@ -113,6 +114,7 @@ def new_order(
 
 
 def create_direct_order(session: Session, customer: str, lines: list[LineRequest], *, actor: Actor | None = None) -> tuple[Order, Changes]:
+    require(session, Permission.DIRECT_ORDERS)
     if not lines:
         raise InvalidInput("An order needs at least one line.")
     limits.check_length("customer name", " ".join((customer or "").split()), Customer.name)
@@ -165,6 +167,13 @@ def release_commitments(session: Session, order_id: int, *, line_ids=None, reaso
         history.record(session, c.unit_id, history.RELEASED, reason, order_id=order_id, actor=actor)
     session.flush()
     return freed
+
+
+def change_order_status(session: Session, number: str | int, status_name: str) -> Changes:
+    """An operator moves an order to another status (the sync moves Back Market orders itself, through
+    set_order_status, whoever is signed in)."""
+    require(session, Permission.ORDER_STATUSES)
+    return set_order_status(session, number, status_name)
 
 
 def set_order_status(session: Session, number: str | int, status_name: str, *, actor: Actor | None = None) -> Changes:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain import setting_checks
+from app.domain import permissions, setting_checks, settings_audit
 from app.domain.errors import Conflict, InvalidInput
 from app.models import InventoryStatus, Setting, Variation, Warehouse
 
@@ -39,6 +39,7 @@ SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
         SettingSpec("catalog.sku_unique", bool, True, "two variations may not share a SKU"),
+        SettingSpec("security.idle_lock_minutes", int, 10, "minutes without a key or click before a station locks"),
         SettingSpec("inventory.sold_status", str, "Sold", "status a unit takes when shipped"),
         SettingSpec("inventory.returned_status", str, "Returned", "default status for a returned unit"),
         SettingSpec("orders.new_status", str, "New", "status of a new direct order"),
@@ -142,10 +143,12 @@ def check(key: str, value: Any) -> Any:
 
 def set_(session: Session, key: str, value: Any) -> None:
     """The one way a setting is written: checked (names against the lists) and stored canonically."""
+    permissions.require_setting(session, key)
     check(key, value)
     value = setting_checks.clean(session, key, value)
     if key == "catalog.sku_unique" and value and not get(session, key):
         _refuse_shared_skus(session)
+    settings_audit.record(session, key, json.dumps(value))
     row = session.get(Setting, key)
     encoded = json.dumps(value)
     if row is None:

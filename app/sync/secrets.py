@@ -21,6 +21,7 @@ import keyring
 import keyring.errors
 
 from app.domain.errors import DomainError
+from app.logs import register_secret
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,9 @@ def _get(username: str) -> str | None:
             value = keyring.get_password(SERVICE, username)
         except keyring.errors.KeyringError as exc:
             raise _unavailable(exc) from None
-    return value.strip() if value and value.strip() else None
+    token = value.strip() if value and value.strip() else None
+    register_secret(token)
+    return token
 
 
 def env_token() -> str | None:
@@ -81,6 +84,7 @@ def store_token(token: str, binding: AccountBinding) -> None:
     token = (token or "").strip()
     if not token:
         raise DomainError("The Back Market token is empty.", reason="no_token")
+    register_secret(token)  # from now on the log redactor knows it
     with _lock:
         try:
             keyring.set_password(SERVICE, binding.username, token)

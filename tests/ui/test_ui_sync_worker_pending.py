@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import SyncLease
-from app.sync import secrets
+from app.sync import config
 from app.sync.engine import SyncEngine
 from app.sync.sandbox import SandboxServer
 from app.ui.sync.controller import SyncController
@@ -48,7 +48,7 @@ def sandbox() -> Iterator[SandboxServer]:
 def shop(db, sandbox) -> list[str]:
     imeis = receive(db, SKU, 2)
     configure(db, api_url=sandbox.url, interval_seconds=3600)
-    secrets.store_token(TOKEN)
+    config.store_token(db, TOKEN)
     return imeis
 
 

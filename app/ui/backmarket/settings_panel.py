@@ -29,6 +29,8 @@ from app.domain.errors import DomainError
 from app.sync import config, platforms, secrets
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
+from app.ui.scanner import NO_SCAN_PROPERTY
+from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class BackMarketSettingsPanel(QWidget):
         self.token_state.setWordWrap(True)
         self.token_edit = QLineEdit(objectName="token_edit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
         self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
         self.store_button = QPushButton("Store token", objectName="store_token")
         self.replace_button = QPushButton("Replace token…", objectName="replace_token")
@@ -311,13 +314,30 @@ class BackMarketSettingsPanel(QWidget):
         self._ctx.runner.run(work, done, failed)
 
     def _refresh_token_state(self) -> None:
-        try:
-            state = config.token_state(self._ctx.db)
-        except secrets.SecretStoreUnavailable as exc:
-            self._token_view(f"No keyring: {exc}", stored=False, ok=False)
+        # A keyring can block for seconds (a locked wallet, a slow D-Bus): never on the GUI thread.
+        self._token_checks = getattr(self, "_token_checks", 0) + 1
+        check = self._token_checks
+        if check == 1:
+            self.token_state.setText("Checking the keyring…")
+            for widget in (self.token_edit, self.store_button, self.replace_button):
+                widget.setVisible(False)
+
+        def shown(state) -> None:
+            if check == self._token_checks:  # an older answer must not overwrite a newer one
+                self._show_token_state(state)
+
+        db = self._ctx.db
+        run_for(self, self._ctx.runner, lambda: config.token_state(db), shown, shown)
+
+    def _show_token_state(self, state) -> None:
+        if isinstance(state, secrets.SecretStoreUnavailable):
+            self._token_view(f"No keyring: {state}", stored=False, ok=False)
             return
-        except DomainError as exc:
-            self._token_view(f"Token state unknown: {exc}", stored=False, ok=False)
+        if isinstance(state, DomainError):
+            self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
+            return
+        if isinstance(state, Exception):
+            self._token_view(f"The keyring could not be read ({type(state).__name__}).", stored=False, ok=False)
             return
         if state == "environment":
             self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)

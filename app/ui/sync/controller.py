@@ -18,6 +18,7 @@ from app.sync.config import ClientSettings, read_token
 from app.sync.engine import SyncEngine, SyncReport
 from app.ui.context import UiContext
 from app.ui.sync.worker import PUSH_DEBOUNCE_SECONDS, SyncWorker
+from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class SyncController(QObject):
         self.last_push = ""
         self.progress = ""
         self._busy = False
+        self._start_request = 0  # a start waiting for the keyring; a stop or a newer start voids it
         ctx.events.changes_applied.connect(self._on_changes)
 
     # --- the interface the main window uses ------------------------------------------------
@@ -96,16 +98,26 @@ class SyncController(QObject):
         return self._thread is not None
 
     def start(self) -> None:
+        """Check the configuration off the GUI thread (the keyring may block), then launch."""
         if self._thread is not None:
             return
-        ready, why = self.configuration()
-        if not ready:
-            self._set_state(f"Back Market: {why}")
-            return
-        self._launch()
+        self._start_request += 1
+        request = self._start_request
+
+        def answered(result) -> None:
+            if request != self._start_request or self._thread is not None:
+                return  # stopped (or closed) while the keyring was being read
+            ready, why = result if isinstance(result, tuple) else (False, f"could not check the settings: {result}")
+            if not ready:
+                self._set_state(f"Back Market: {why}")
+                return
+            self._launch()
+
+        run_for(self, self._ctx.runner, self.configuration, answered, answered)
 
     def stop(self, wait_ms: int = STOP_WAIT_MS) -> bool:
         """Cancel, quit, wait. True when the thread really ended (False: parked until it does)."""
+        self._start_request += 1  # a start still reading the keyring launches nothing now
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return True
@@ -146,7 +158,9 @@ class SyncController(QObject):
             self._worker.sync_now()
 
     def configuration(self) -> tuple[bool, str]:
-        """(ready, why not) — a token in the keyring or the environment, a usable address, switched on."""
+        """(ready, why not) — a token in the keyring or the environment, a usable address, switched on.
+
+        Reads the keyring: call it on the task runner, never on the GUI thread."""
         try:
             token = read_token(self._ctx.db)  # the token stored for this database and address
         except secrets.SecretStoreUnavailable:
