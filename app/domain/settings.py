@@ -191,7 +191,13 @@ def database_id(session: Session) -> str:
     if row is not None and json.loads(row.value):
         return json.loads(row.value)
     ident = uuid.uuid4().hex
-    set_(session, "database.id", ident)
+    # Internal, never typed by anyone: written directly (no role check — a packer's station may be the
+    # first to need it — and no audit line).
+    if row is None:
+        session.add(Setting(key="database.id", value=json.dumps(ident)))
+    else:
+        row.value = json.dumps(ident)
+    session.flush()
     return ident
 
 

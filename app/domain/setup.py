@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from app.db import Database, sqlite_path
+from app.domain import settings
 from app.domain.defaults import add_defaults
 from app.models import migrate
 
@@ -32,4 +33,5 @@ def initialize(db: Database) -> str | None:
     migrate.upgrade(db.engine)
     with db.sessions.begin() as session:
         add_defaults(session)
+        settings.database_id(session)  # this database's identity, which its Back Market token is bound to
     return backup

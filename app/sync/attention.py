@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, NotFound
+from app.domain.permissions import Permission, require
 from app.models import Order, OutboxMessage, QuarantinedRecord
 from app.models.base import utcnow
 from app.sync.outbox import kind_words
@@ -79,6 +80,7 @@ def set_aside_records(session: Session) -> list[SetAsideRecord]:
 def retry(session: Session, ids: Iterable[int] | None) -> int:
     """Put messages back to pending with a fresh attempt budget, due now; None means every one not sent.
     Refuses (changing nothing) an unknown id or one already sent."""
+    require(session, Permission.OUTBOX)
     if ids is None:
         rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.done_at.is_(None))))
     else:

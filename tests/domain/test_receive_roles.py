@@ -76,3 +76,14 @@ def test_a_packer_may_pack_move_and_look_up_but_not_define_lists(db):
         inventory.move_unit(s, make_imei(1), warehouse="Main", status="Available")
         with pytest.raises(PermissionRefused, match="Only a manager or admin may change the lists"):
             reference.define_warehouse(s, "Annex")
+
+
+def test_a_packer_may_read_the_outbox_but_not_retry_it(db):
+    from app.sync import attention
+
+    _sign_in(db, "Sam", "packer")
+    with db.reads() as s:
+        assert attention.needs_attention(s) == []
+    with pytest.raises(PermissionRefused, match="manager"):
+        with db.sessions.begin() as s:
+            attention.retry(s, None)

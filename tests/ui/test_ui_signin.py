@@ -173,6 +173,8 @@ def test_a_packer_does_not_see_manager_actions(qtbot, window) -> None:
     assert not window.catalog.assign_button.isVisible()
     assert window.catalog.table.editTriggers() == window.catalog.table.EditTrigger.NoEditTriggers
     assert window.inventory.receive.cost_edit.isHidden()  # a packer reads everything but costs
+    assert window.backmarket.attention.retry_button.isHidden()  # the outbox is a manager's
+    assert window.backmarket.attention.retry_all_button.isHidden()
     window.lock_action.trigger()
     sign_in_with_pin(qtbot, window, MAX)
     qtbot.waitUntil(signed_in_as("Max"), timeout=5000)
@@ -181,6 +183,7 @@ def test_a_packer_does_not_see_manager_actions(qtbot, window) -> None:
     assert window.catalog.assign_button.isVisible()
     assert window.catalog.table.editTriggers() != window.catalog.table.EditTrigger.NoEditTriggers
     assert not window.inventory.receive.cost_edit.isHidden()
+    assert not window.backmarket.attention.retry_button.isHidden()
 
 
 def test_a_packer_refused_by_a_service_reads_which_role_may(qtbot, window) -> None:

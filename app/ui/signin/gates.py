@@ -88,6 +88,11 @@ def _receive_cost(window, allowed: bool) -> None:
             cost.setVisible(allowed)
 
 
+def _outbox_retry(window, allowed: bool) -> None:
+    for name in ("retry_button", "retry_all_button"):
+        _set_visible(_path(window, f"backmarket.attention.{name}"), allowed)
+
+
 GATES: tuple[tuple[Permission, Callable[[Any, bool], None]], ...] = (
     (Permission.CSV, lambda w, ok: _set_visible(getattr(w, "import_action", None), ok)),
     (Permission.CSV, lambda w, ok: _set_visible(getattr(w, "export_action", None), ok)),
@@ -95,6 +100,7 @@ GATES: tuple[tuple[Permission, Callable[[Any, bool], None]], ...] = (
     (Permission.INTEGRATIONS, _backmarket_settings),
     (Permission.CATALOG, _catalog_editing),
     (Permission.VIEW_COSTS, _receive_cost),
+    (Permission.OUTBOX, _outbox_retry),
 )
 
 
