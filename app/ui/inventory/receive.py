@@ -29,6 +29,7 @@ class ReceivePage(ScanPage):
         super().__init__(ctx, "Set up the receipt on the left, then scan IMEIs or serials one after another.", parent)
         self.received = 0
         self._products: dict[str, ProductSpec] = {}
+        self._product = ""  # the product picked in the list; a different pick clears SKU and cost
 
         self.product_combo = QComboBox(editable=True)
         self.product_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -37,6 +38,7 @@ class ReceivePage(ScanPage):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.product_combo.setCompleter(completer)
+        self.product_combo.currentIndexChanged.connect(self._product_picked)
         self.new_product = QCheckBox("A new product")
         self.new_fields = {f: QLineEdit() for f in PRODUCT_FIELDS}
         new_box = QWidget()
@@ -85,13 +87,22 @@ class ReceivePage(ScanPage):
         layout.addLayout(left)
         layout.addLayout(self.scan_column, 1)
 
-    def set_reference(self, lists: ReferenceLists) -> None:
+    def set_reference(self, lists: ReferenceLists, not_received: tuple[str, ...] = ()) -> None:
+        """New lists (a new product or variation, a settings change): every choice on the form stays.
+
+        `not_received` names the statuses a unit cannot be received into (the sold and returned statuses).
+        """
         self._products = dict(lists.products)
-        refill(self.product_combo, [name for name, _ in lists.products])
-        if self.product_combo.currentIndex() >= 0 and not self.product_combo.property("chosen"):
-            self.product_combo.setCurrentIndex(-1)
+        product = self._product  # the product chosen before the reload, or "" for none
+        self.product_combo.blockSignals(True)
+        self.product_combo.clear()
+        self.product_combo.addItems([name for name, _ in lists.products])
+        self.product_combo.setCurrentIndex(self.product_combo.findText(product) if product else -1)
+        self.product_combo.blockSignals(False)
+        self._product = self.product_combo.currentText() if self.product_combo.currentIndex() >= 0 else ""
         refill(self.grade_combo, lists.grades)
-        refill(self.status_combo, lists.statuses)
+        hidden = {name.strip().lower() for name in not_received}
+        refill(self.status_combo, [name for name in lists.statuses if name.strip().lower() not in hidden])
         refill(self.warehouse_combo, lists.warehouses)
         checked = set(self.checked_conditions())
         self.condition_model.clear()
@@ -111,6 +122,13 @@ class ReceivePage(ScanPage):
         for r in range(self.condition_model.rowCount()):
             item = self.condition_model.item(r)
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes else Qt.CheckState.Unchecked)
+
+    def _product_picked(self, index: int) -> None:
+        name = self.product_combo.itemText(index) if index >= 0 else ""
+        if name != self._product:
+            self._product = name
+            self.sku_edit.clear()  # the SKU and cost belong to the product they were typed for
+            self.cost_edit.clear()
 
     def choose_product(self, name: str) -> None:
         self.new_product.setChecked(False)
@@ -136,11 +154,18 @@ class ReceivePage(ScanPage):
                        self.status_combo.currentText(), self.warehouse_combo.currentText(),
                        self.sku_edit.text().strip() or None, cost)
 
+    def refuse(self, code: str, error: Exception) -> None:
+        """A refusal on one line that names the scanned code."""
+        if not isinstance(error, DomainError):
+            log.error("receiving %s failed", code, exc_info=error)
+        text = " ".join(str(error).split()) if isinstance(error, DomainError) else f"Something went wrong: {error}"
+        self.verdict_refused(text if code in text else f"{code}: {text}")
+
     def scan(self, code: str) -> None:
         try:
             receipt = self.receipt()
         except DomainError as exc:
-            self.verdict_refused(exc)
+            self.refuse(code, exc)
             return
         ctx, want_label = self.ctx, self.print_labels.isChecked()
 
@@ -150,7 +175,7 @@ class ReceivePage(ScanPage):
                 received = unit.code
             return received, changes, (read_label(ctx, received) if want_label else None)
 
-        self.run(work, self._received)
+        self.run(work, self._received, lambda exc: self.refuse(code, exc))
 
     def _received(self, result) -> None:
         code, changes, label = result

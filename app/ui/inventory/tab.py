@@ -60,13 +60,14 @@ class InventoryTab(QWidget):
 
         def work():
             with reads() as session:
-                return load_reference(session), settings.get(session, "inventory.returned_status")
+                return (load_reference(session), settings.get(session, "inventory.returned_status"),
+                        settings.get(session, "inventory.sold_status"))
 
         run_for(self, self.ctx.runner, work, self._apply_reference, lambda exc: log.error("reference lists: %s", exc))
 
-    def _apply_reference(self, result: tuple[ReferenceLists, str]) -> None:
-        lists, returned = result
-        self.receive.set_reference(lists)
+    def _apply_reference(self, result: tuple[ReferenceLists, str, str]) -> None:
+        lists, returned, sold = result
+        self.receive.set_reference(lists, not_received=(sold, returned))
         self.move.set_reference(lists)
         self.returns.set_reference(lists, returned)
         self.reference_loaded.emit()
