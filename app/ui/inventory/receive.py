@@ -100,6 +100,7 @@ class ReceivePage(ScanPage):
         self.product_combo.setCurrentIndex(self.product_combo.findText(product) if product else -1)
         self.product_combo.blockSignals(False)
         self._product = self.product_combo.currentText() if self.product_combo.currentIndex() >= 0 else ""
+        self.product_combo.lineEdit().setCursorPosition(0)  # a long name shows its maker and model
         refill(self.grade_combo, lists.grades)
         hidden = {name.strip().lower() for name in not_received}
         refill(self.status_combo, [name for name in lists.statuses if name.strip().lower() not in hidden])
@@ -125,6 +126,7 @@ class ReceivePage(ScanPage):
 
     def _product_picked(self, index: int) -> None:
         name = self.product_combo.itemText(index) if index >= 0 else ""
+        self.product_combo.lineEdit().setCursorPosition(0)  # a long name shows its maker and model
         if name != self._product:
             self._product = name
             self.sku_edit.clear()  # the SKU and cost belong to the product they were typed for
