@@ -150,9 +150,10 @@ class PackingTab(QWidget):
             font = QFont(button.font())
             font.setPointSize(max(font.pointSize(), 9) + 3)
             button.setFont(font)
-        give_key(self.undo_button, UNDO_KEY, "Take the last scanned unit off this order")
-        give_key(self.slip_button, SLIP_KEY, "Print the packing slip")
-        give_key(self.ship_button, SHIP_KEY, "Ship this order")
+        self.undo_key = give_key(self, self.undo_button, UNDO_KEY, "Take the last scanned unit off this order",
+                                 self._say_why_no_undo)
+        self.slip_key = give_key(self, self.slip_button, SLIP_KEY, "Print the packing slip", self._say_why_not)
+        self.ship_key = give_key(self, self.ship_button, SHIP_KEY, "Ship this order", self._say_why_not)
         self.ship_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 28px; }")
         self.undo_button.clicked.connect(self.undo_last_scan)
         self.slip_button.clicked.connect(self.print_slip)
@@ -295,6 +296,25 @@ class PackingTab(QWidget):
             self._ctx.events.publish(changes)
 
         self._writes.submit(work, done, self._on_refused)
+
+    def _say_why_no_undo(self) -> None:
+        """Ctrl+Z while Undo is off. Never uncommits: on a shipped order that would free a sold unit."""
+        detail = self._detail
+        if detail is not None and not detail.allows_commit:
+            self._show("info", f"Order {detail.number} is {detail.status}: scans on it cannot be undone here.",
+                       sound=False)
+        else:
+            self._show("info", "Nothing to undo on this order.", sound=False)
+
+    def _say_why_not(self) -> None:
+        """Ctrl+P or F9 while its button is off: say why, instead of doing nothing."""
+        detail = self._detail
+        if detail is None:
+            self._show("info", "Open an order first: scan its packing slip.", sound=False)
+        elif not detail.is_open:
+            self._show("info", f"Order {detail.number} is {detail.status}; it cannot be shipped.", sound=False)
+        else:
+            self._show("info", f"Nothing is scanned onto {detail.number} yet.", sound=False)
 
     # --- shipping and the slip -------------------------------------------------------------
 
