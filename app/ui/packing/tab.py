@@ -157,7 +157,7 @@ class PackingTab(QWidget):
         self.ship_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 28px; }")
         self.undo_button.clicked.connect(self.undo_last_scan)
         self.slip_button.clicked.connect(self.print_slip)
-        self.ship_button.clicked.connect(self.start_ship)
+        self.ship_button.clicked.connect(lambda: self.start_ship())  # not clicked(bool) as the tracking number
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
