@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
 
 from app.domain import fulfilment, packing_query
 from app.domain.changes import Changes
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, ScanRefused
 from app.domain.packing_query import OrderDetail, OrderRow
 from app.ui.context import UiContext
 from app.ui.packing import feedback
 from app.ui.packing.header import OrderHeader
+from app.ui.packing.keys import SHIP_KEY, SLIP_KEY, UNDO_KEY, give_key, key_text
 from app.ui.packing.models import OrderFilterProxy, OrderLinesModel, OrderListModel
 from app.ui.serial_jobs import SerialJobs
 from app.ui.packing.ship_dialog import ShipDialog
+from app.ui.packing.tracking_scan import tracking_scan
 from app.ui.packing.slip import print_or_save_slip
 from app.ui.widgets.verdict import VerdictBanner
 
@@ -135,9 +137,9 @@ class PackingTab(QWidget):
         # The product name is what the packer reads: wrap it (and the IMEIs) rather than cut it off.
         self.lines_view.setWordWrap(True)
         self.lines_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.undo_button = QPushButton("↶ Undo last scan", objectName="undo_scan")
-        self.slip_button = QPushButton("Print packing slip", objectName="print_slip")
-        self.ship_button = QPushButton("Ship…", objectName="ship")
+        self.undo_button = QPushButton(f"↶ Undo last scan  {key_text(UNDO_KEY)}", objectName="undo_scan")
+        self.slip_button = QPushButton(f"Print packing slip  {key_text(SLIP_KEY)}", objectName="print_slip")
+        self.ship_button = QPushButton(f"Ship…  {key_text(SHIP_KEY)}", objectName="ship")
         buttons = QHBoxLayout()
         for button in (self.undo_button, self.slip_button):
             buttons.addWidget(button)
@@ -145,14 +147,17 @@ class PackingTab(QWidget):
         buttons.addWidget(self.ship_button)
         for button in (self.undo_button, self.slip_button, self.ship_button):
             button.setMinimumHeight(44)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter from a scanner must never press them
             font = QFont(button.font())
             font.setPointSize(max(font.pointSize(), 9) + 3)
             button.setFont(font)
+        self.undo_key = give_key(self, self.undo_button, UNDO_KEY, "Take the last scanned unit off this order",
+                                 self._say_why_no_undo)
+        self.slip_key = give_key(self, self.slip_button, SLIP_KEY, "Print the packing slip", self._say_why_not)
+        self.ship_key = give_key(self, self.ship_button, SHIP_KEY, "Ship this order", self._say_why_not)
         self.ship_button.setStyleSheet("QPushButton { font-weight: bold; padding: 0 28px; }")
         self.undo_button.clicked.connect(self.undo_last_scan)
         self.slip_button.clicked.connect(self.print_slip)
-        self.ship_button.clicked.connect(self.start_ship)
+        self.ship_button.clicked.connect(lambda: self.start_ship())  # not clicked(bool) as the tracking number
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
@@ -209,7 +214,13 @@ class PackingTab(QWidget):
                         other = packing_query.order_id_for(session, code)
                         if other is not None:  # a packing slip's order barcode: open that order instead
                             return ("order", code)
-                    return fulfilment.commit_unit(session, number, code)
+                    try:
+                        return fulfilment.commit_unit(session, number, code)
+                    except ScanRefused as exc:
+                        tracking = tracking_scan(session, number, code, exc)
+                        if tracking is None:
+                            raise
+                        return ("tracking", code, tracking)
             finally:
                 self.last_commit_ms = (time.perf_counter() - started) * 1000.0  # the bench's breakdown
 
@@ -239,6 +250,11 @@ class PackingTab(QWidget):
         if isinstance(result, tuple) and result[0] == "order":
             self.scan_started_at = None
             self.open_order(result[1])
+            return
+        if isinstance(result, tuple) and result[0] == "tracking":  # the carrier label on a complete order
+            _, code, detail = result
+            self._show("info", f"Tracking number {code}: press Enter to ship {detail.number}.", sound=False)
+            self.start_ship(code, detail)
             return
         verdict: fulfilment.ScanVerdict = result
         self._committed_here.append(verdict.code)
@@ -281,11 +297,34 @@ class PackingTab(QWidget):
 
         self._writes.submit(work, done, self._on_refused)
 
-    # --- shipping and the slip -------------------------------------------------------------
+    def _say_why_no_undo(self) -> None:
+        """Ctrl+Z while Undo is off. Never uncommits: on a shipped order that would free a sold unit."""
+        detail = self._detail
+        if detail is not None and not detail.allows_commit:
+            self._show("info", f"Order {detail.number} is {detail.status}: scans on it cannot be undone here.",
+                       sound=False)
+        else:
+            self._show("info", "Nothing to undo on this order.", sound=False)
 
-    def start_ship(self) -> None:
+    def _say_why_not(self) -> None:
+        """Ctrl+P or F9 while its button is off: say why, instead of doing nothing."""
         detail = self._detail
         if detail is None:
+            self._show("info", "Open an order first: scan its packing slip.", sound=False)
+        elif not detail.is_open:
+            self._show("info", f"Order {detail.number} is {detail.status}; it cannot be shipped.", sound=False)
+        else:
+            self._show("info", f"Nothing is scanned onto {detail.number} yet.", sound=False)
+
+    # --- shipping and the slip -------------------------------------------------------------
+
+    def start_ship(self, tracking: str = "", detail: OrderDetail | None = None) -> None:
+        detail = detail or self._detail
+        if detail is None:
+            return
+        dialog = self.ship_dialog
+        if tracking and dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            dialog.tracking.setText(tracking)  # already asked: the label just fills the number in
             return
         if not detail.is_open:
             self._show("refusal", f"Order {detail.number} is {detail.status}; it cannot be shipped.")
@@ -300,6 +339,8 @@ class PackingTab(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         dialog = ShipDialog(detail.number, missing, self._last_carrier, self)
+        if tracking:
+            dialog.tracking.setText(tracking)
         dialog.accepted.connect(lambda: self._ship(detail.number, dialog.tracking_number(), dialog.carrier_name(),
                                                    bool(missing)))
         dialog.finished.connect(dialog.deleteLater)
