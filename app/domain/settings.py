@@ -58,6 +58,14 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("backmarket.interval_seconds", int, 60, "seconds between full sync cycles"),
         SettingSpec("backmarket.orders_checkpoint", str, "", "date_modification of the newest imported order"),
         SettingSpec("backmarket.sku_budget", list, [], "timestamps of recent listing writes (2,000 SKU lines/hour)"),
+        SettingSpec("shipstation.enabled", bool, False, "run the ShipStation steps after the Back Market ones"),
+        SettingSpec("shipstation.api_url", str, "", "ShipStation API address (empty: https://ssapi.shipstation.com)"),
+        SettingSpec("shipstation.store_id", int, 0, "ShipStation store for pushed orders (0: the account's manual store)"),
+        SettingSpec("shipstation.push_statuses", list, ["New", "Ready to ship"], "local order statuses pushed to ShipStation"),
+        SettingSpec("shipstation.backmarket_orders", str, "push", "'push' Back Market orders, or 'skip' (connected natively)"),
+        SettingSpec("shipstation.shipments_checkpoint", str, "", "createDate of the newest ShipStation label read"),
+        SettingSpec("shipstation.fulfillments_checkpoint", str, "", "createDate of the newest ShipStation fulfillment read"),
+        SettingSpec("shipstation.last_run", dict, {}, "when the ShipStation steps last ran and what they did"),
     )
 }
 

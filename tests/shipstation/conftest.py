@@ -35,3 +35,17 @@ def sandbox(clock: FakeClock) -> Iterator[SandboxServer]:
 def client(sandbox: SandboxServer, clock: FakeClock) -> Iterator[ShipStationV1Client]:
     with make_client(sandbox, clock) as ss:
         yield ss
+
+
+@pytest.fixture
+def bm():
+    """The Back Market sandbox, for the flows that start with a Back Market order."""
+    from app.sync.sandbox import SandboxServer as BackMarketSandbox
+
+    server = BackMarketSandbox(port=0, block_seconds=0.2, task_delay_seconds=0.2)
+    server.start()
+    server.store.add_token("bm-test-token")
+    try:
+        yield server
+    finally:
+        server.stop()

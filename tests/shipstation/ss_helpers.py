@@ -49,7 +49,8 @@ def outgoing(number: str, *, codes: tuple[str, ...] = (), status: str = "awaitin
     from datetime import datetime, timezone
     from decimal import Decimal
 
-    from app.integrations.shipstation.records import Address, OutgoingItem, OutgoingOrder
+    from app.domain.addresses import Address
+    from app.integrations.shipstation.records import OutgoingItem, OutgoingOrder
 
     fields = dict(
         order_key=f"refurbdesk-test-{number}", order_number=number,
@@ -61,3 +62,29 @@ def outgoing(number: str, *, codes: tuple[str, ...] = (), status: str = "awaitin
     )
     fields.update(overrides)
     return OutgoingOrder(**fields)
+
+
+def enable(db, sandbox: SandboxServer, **values) -> None:
+    """ShipStation on, pointed at the sandbox (plus any other shipstation.* values)."""
+    from app.domain import settings
+
+    with db.sessions.begin() as s:
+        settings.set_(s, "shipstation.enabled", True)
+        settings.set_(s, "shipstation.api_url", sandbox.url)
+        for key, value in values.items():
+            settings.set_(s, f"shipstation.{key}", value)
+
+
+def steps(db, client):
+    from app.integrations.shipstation.steps import run_shipstation_steps
+
+    result = run_shipstation_steps(db, client, lambda _text: None)
+    assert result.error is None, result.error
+    return result
+
+
+def remote_order(sandbox: SandboxServer, number: str) -> dict:
+    return next(o for o in admin(sandbox, "GET", "/orders") if o["orderNumber"] == number)
+
+
+PARIS = "name=Jeanne Martin,street1=12 rue de la Paix,city=Paris,postal_code=75002,country=fr,phone=+33100000000"

@@ -21,3 +21,12 @@ def carrier_display_name(code: str | None) -> str:
     """
     text = (code or "").strip()
     return DISPLAY_NAMES.get(text.lower(), text)
+
+
+def carrier_code_for(name: str | None) -> str:
+    """The ShipStation carrier code to send with markasshipped for a carrier typed at the packing station."""
+    text = (name or "").strip().lower()
+    for code, display in (("usps", "USPS"), ("ups", "UPS"), ("fedex", "FedEx"), ("dhl_express", "DHL Express")):
+        if text in (code, display.lower()):
+            return code
+    return "other"

@@ -45,6 +45,7 @@ class ShipStationApi(Protocol):
     def push_orders(self, orders: list[OutgoingOrder]) -> list[PushResult]: ...
     def find_order(self, order_key: str, order_number: str) -> RemoteOrder | None: ...
     def iter_shipments(self, since: datetime, trouble: PageTrouble | None = None) -> Iterator[Shipment]: ...
+    def iter_voided_shipments(self, since: datetime, trouble: PageTrouble | None = None) -> Iterator[Shipment]: ...
     def iter_fulfillments(self, since: datetime, trouble: PageTrouble | None = None) -> Iterator[Fulfillment]: ...
     def mark_as_shipped(self, order_id: int, *, carrier_code: str, tracking_number: str,
                         ship_date: datetime) -> None: ...
@@ -172,6 +173,15 @@ class ShipStationV1Client:
                   "includeShipmentItems": "false"}
         for item in self._iter_pages("/shipments", "shipments", params, trouble):
             yield wire.shipment_from(item)
+
+    def iter_voided_shipments(self, since: datetime, trouble: PageTrouble | None = None) -> Iterator[Shipment]:
+        """Labels voided since then, whenever they were bought (a void does not move createDate)."""
+        params = {"voidDateStart": wire.to_pacific(since), "sortBy": "CreateDate", "sortDir": "ASC",
+                  "includeShipmentItems": "false"}
+        for item in self._iter_pages("/shipments", "shipments", params, trouble):
+            shipment = wire.shipment_from(item)
+            if shipment.voided:
+                yield shipment
 
     def iter_fulfillments(self, since: datetime, trouble: PageTrouble | None = None) -> Iterator[Fulfillment]:
         params = {"createDateStart": wire.to_pacific(since), "sortBy": "CreateDate", "sortDir": "ASC"}

@@ -10,19 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-
-@dataclass(frozen=True)
-class Address:
-    name: str
-    street1: str
-    city: str
-    postal_code: str
-    country: str  # two-letter ISO code
-    company: str = ""
-    street2: str = ""
-    street3: str = ""
-    state: str = ""
-    phone: str = ""
+from app.domain.addresses import Address  # one address type, in the app and on the interface
 
 
 @dataclass(frozen=True)

@@ -194,7 +194,8 @@ def list_shipments(call: Call) -> Any:
     start, end = call.request.param("createDateStart"), call.request.param("createDateEnd")
     items = [s for s in call.store.list_shipments()
              if _matches(call, s, "orderId", "orderNumber", "trackingNumber", "carrierCode")
-             and created_after(s, start) and created_before(s, end)]
+             and created_after(s, start) and created_before(s, end)
+             and created_after(s, call.request.param("voidDateStart"), "voidDate")]
     include_items = (call.request.param("includeShipmentItems") or "false").lower() == "true"
     page = _page(call, items, "shipments")
     if include_items:
