@@ -10,6 +10,7 @@ import pytest
 
 from app.integrations.shipstation.client import ShipStationV1Client
 from app.integrations.shipstation.sandbox import SandboxServer
+from tests.dbfixtures import *  # noqa: F401,F403 - the `db` fixture: SQLite, then PostgreSQL
 from tests.shipstation.ss_helpers import KEY, FakeClock, make_client
 
 os.environ.pop("REFURBDESK_SHIPSTATION_KEY", None)

@@ -11,11 +11,11 @@ from app.domain.orders_view import orders_rows
 from app.integrations.shipstation.status import order_shipping
 from app.models import ShipStationOrder
 from tests.shipstation.ss_helpers import admin, enable, remote_order, steps
-from tests.sync.sync_helpers import JANE, World, make_db, receive
+from tests.sync.sync_helpers import JANE, World, receive
 
 
-def _world(tmp_path, bm):
-    return World(make_db(tmp_path), bm, lambda _s: None, "bm-test-token")
+def _world(db, bm):
+    return World(db, bm, lambda _s: None, "bm-test-token")
 
 
 def _link(db, number):
@@ -24,8 +24,8 @@ def _link(db, number):
         return s.get(ShipStationOrder, order.id), order
 
 
-def test_a_back_market_order_flows_through_shipstation_and_back(tmp_path, bm, sandbox, client):
-    world = _world(tmp_path, bm)
+def test_a_back_market_order_flows_through_shipstation_and_back(db, bm, sandbox, client):
+    world = _world(db, bm)
     bm.store.add_listing("IP13-128-A", "iPhone 13 128GB", "EXCELLENT", "429.00", quantity=1)
     [imei] = receive(world.db, "IP13-128-A", 1)
     enable(world.db, sandbox)
@@ -82,8 +82,7 @@ def test_a_back_market_order_flows_through_shipstation_and_back(tmp_path, bm, sa
     assert not [r for r in admin(sandbox, "GET", "/requests") if r["method"] == "POST"]
 
 
-def test_a_label_for_an_order_not_packed_waits_for_the_packer(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_a_label_for_an_order_not_packed_waits_for_the_packer(db, sandbox, client):
     imeis = receive(db, "PX7-128", 2)
     enable(db, sandbox)
     number = _direct_order(db, "sku=PX7-128,qty=2")
@@ -111,8 +110,7 @@ def test_a_label_for_an_order_not_packed_waits_for_the_packer(tmp_path, sandbox,
     assert not link.waiting_for_packing
 
 
-def test_a_voided_label_is_ignored_and_the_new_label_ships_it(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_a_voided_label_is_ignored_and_the_new_label_ships_it(db, sandbox, client):
     [imei] = receive(db, "PX7-128", 1)
     enable(db, sandbox)
     number = _direct_order(db, "sku=PX7-128,qty=1")
@@ -129,8 +127,8 @@ def test_a_voided_label_is_ignored_and_the_new_label_ships_it(tmp_path, sandbox,
     assert (order.tracking_number, order.carrier, link.label_cost) == ("LIVE2", "FedEx", Decimal("11.00"))
 
 
-def test_a_label_voided_after_shipping_then_a_new_label_replaces_the_tracking(tmp_path, bm, sandbox, client):
-    world = _world(tmp_path, bm)
+def test_a_label_voided_after_shipping_then_a_new_label_replaces_the_tracking(db, bm, sandbox, client):
+    world = _world(db, bm)
     bm.store.add_listing("IP13-128-A", "iPhone 13 128GB", "EXCELLENT", "429.00", quantity=1)
     [imei] = receive(world.db, "IP13-128-A", 1)
     enable(world.db, sandbox)
@@ -154,8 +152,7 @@ def test_a_label_voided_after_shipping_then_a_new_label_replaces_the_tracking(tm
     assert bm.store.order(placed["order_id"])["tracking_number"] == "NEW2"
 
 
-def test_marked_shipped_in_shipstation_ships_it_here(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_marked_shipped_in_shipstation_ships_it_here(db, sandbox, client):
     [imei] = receive(db, "PX7-128", 1)
     enable(db, sandbox)
     number = _direct_order(db, "sku=PX7-128,qty=1")
@@ -169,8 +166,7 @@ def test_marked_shipped_in_shipstation_ships_it_here(tmp_path, sandbox, client):
         "Shipped", "7823904", "FedEx", None)
 
 
-def test_local_cancellation_and_local_shipment_are_mirrored(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_local_cancellation_and_local_shipment_are_mirrored(db, sandbox, client):
     imeis = receive(db, "PX7-128", 2)
     enable(db, sandbox)
     cancelled = _direct_order(db, "sku=PX7-128,qty=1")
@@ -198,8 +194,7 @@ def test_local_cancellation_and_local_shipment_are_mirrored(tmp_path, sandbox, c
     assert not [r for r in admin(sandbox, "GET", "/requests") if r["method"] == "POST"]
 
 
-def test_an_order_without_an_address_is_not_pushed_and_says_why(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_an_order_without_an_address_is_not_pushed_and_says_why(db, sandbox, client):
     receive(db, "PX7-128", 1)
     enable(db, sandbox)
     with db.sessions.begin() as s:
@@ -213,8 +208,8 @@ def test_an_order_without_an_address_is_not_pushed_and_says_why(tmp_path, sandbo
     assert steps(db, client).not_pushable == 0  # said once
 
 
-def test_skip_mode_leaves_back_market_orders_to_shipstation_but_ships_them_from_its_labels(tmp_path, bm, sandbox, client):
-    world = _world(tmp_path, bm)
+def test_skip_mode_leaves_back_market_orders_to_shipstation_but_ships_them_from_its_labels(db, bm, sandbox, client):
+    world = _world(db, bm)
     bm.store.add_listing("IP13-128-A", "iPhone 13 128GB", "EXCELLENT", "429.00", quantity=1)
     [imei] = receive(world.db, "IP13-128-A", 1)
     enable(world.db, sandbox, backmarket_orders="skip")
@@ -249,7 +244,6 @@ def _direct_order(db, line: str) -> str:
         return order.number
 
 
-def test_orders_rows_unchanged(tmp_path):
-    db = make_db(tmp_path)
+def test_orders_rows_unchanged(db):
     with db.reads() as s:
         assert orders_rows(s) == [] and settings.get(s, "shipstation.push_statuses") == ["New", "Ready to ship"]

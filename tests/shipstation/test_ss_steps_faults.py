@@ -7,7 +7,7 @@ from app.domain import orders
 from app.integrations.shipstation.steps import run_shipstation_cycle, run_shipstation_steps
 from app.models import ShipStationOrder
 from tests.shipstation.ss_helpers import KEY, PARIS, admin, enable, make_client, steps
-from tests.sync.sync_helpers import make_db, receive
+from tests.sync.sync_helpers import receive
 
 
 def _orders(db, n):
@@ -22,8 +22,7 @@ def _orders(db, n):
     return numbers
 
 
-def test_one_order_shipstation_fails_on_does_not_hold_back_the_others(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_one_order_shipstation_fails_on_does_not_hold_back_the_others(db, sandbox, client):
     receive(db, "PX7-128", 3)
     enable(db, sandbox)
     first, broken, last = _orders(db, 3)
@@ -44,8 +43,7 @@ def test_one_order_shipstation_fails_on_does_not_hold_back_the_others(tmp_path, 
     assert [o["orderNumber"] for o in sent[0]["json"]] == [broken]
 
 
-def test_a_rejected_key_stops_the_steps_with_words_to_act_on(tmp_path, sandbox, client):
-    db = make_db(tmp_path)
+def test_a_rejected_key_stops_the_steps_with_words_to_act_on(db, sandbox, client):
     receive(db, "PX7-128", 1)
     enable(db, sandbox)
     _orders(db, 1)
@@ -60,8 +58,7 @@ def test_a_rejected_key_stops_the_steps_with_words_to_act_on(tmp_path, sandbox, 
         assert settings.get(s, "shipstation.last_run")["error_kind"] == "key_rejected"
 
 
-def test_a_rate_limit_longer_than_a_call_may_wait_ends_the_steps_as_rate_limited(tmp_path, sandbox, clock):
-    db = make_db(tmp_path)
+def test_a_rate_limit_longer_than_a_call_may_wait_ends_the_steps_as_rate_limited(db, sandbox, clock):
     enable(db, sandbox)
     admin(sandbox, "POST", "/faults", {"fault": "429", "path_prefix": "/shipments", "reset": 900})
     with make_client(sandbox, clock, call_budget_seconds=60) as client:
@@ -69,8 +66,7 @@ def test_a_rate_limit_longer_than_a_call_may_wait_ends_the_steps_as_rate_limited
     assert result.error_kind == "rate_limited" and "40 requests a minute" in result.error
 
 
-def test_the_cycle_entry_point_when_off_and_without_a_key(tmp_path, sandbox, monkeypatch):
-    db = make_db(tmp_path)
+def test_the_cycle_entry_point_when_off_and_without_a_key(db, sandbox, monkeypatch):
     assert run_shipstation_cycle(db) is None  # off by default
     enable(db, sandbox)
     result = run_shipstation_cycle(db)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import Database
+from app.db import Database, lock_first
 from app.domain import fulfilment, reference
 from app.domain.changes import NOTHING, Changes
 from app.domain.errors import DomainError
@@ -66,6 +66,12 @@ class RemoteShipment:
                    None, f.created, f.voided, None)
 
 
+def _locked_order(session: Session, order_id: int) -> Order:
+    """The order, locked the way the packing station locks it (its joined rows read after the lock)."""
+    lock_first(session, select(Order.id).where(Order.id == order_id))
+    return session.get(Order, order_id, populate_existing=True)
+
+
 def note(order: Order, text: str) -> None:
     """Tell the packer on the order's note, once."""
     if text in (order.note or ""):
@@ -104,7 +110,7 @@ def apply_remote(db: Database, remote: RemoteShipment, cfg: ShipStationSettings,
         link = find_link(session, remote, cfg)
         if link is None:
             return
-        order = session.get(Order, link.order_id, with_for_update=True, populate_existing=True)
+        order = _locked_order(session, link.order_id)
         if remote.voided:
             _voided(session, link, order, remote, tally)
         elif remote.shipment_id is None and link.marked_shipped_at is not None:
@@ -217,8 +223,8 @@ def ship_waiting(db: Database, tally: LabelTally) -> None:
             ShipStationOrder.waiting_for_packing.is_(True)).order_by(ShipStationOrder.order_id)))
     for order_id in ids:
         with db.sessions.begin() as session:
+            order = _locked_order(session, order_id)
             link = session.get(ShipStationOrder, order_id, with_for_update=True, populate_existing=True)
-            order = session.get(Order, order_id, with_for_update=True, populate_existing=True)
             if link is None or not link.waiting_for_packing:
                 continue
             if not session.get(OrderStatus, order.status_id).is_open:
