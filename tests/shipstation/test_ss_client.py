@@ -159,3 +159,16 @@ def test_find_order_by_key_among_prefix_matches(client):
     found = client.find_order("refurbdesk-test-401", "401")
     assert found is not None and found.order_number == "401" and found.status == "awaiting_shipment"
     assert client.find_order("refurbdesk-test-999", "999") is None
+
+
+def test_narrowing_down_a_broken_record_deep_in_the_list_loses_and_repeats_nothing(sandbox, client):
+    numbers = [str(n) for n in range(2101, 2114)]  # 13 labels, pages of 5, the 8th broken
+    client.push_orders([outgoing(n) for n in numbers])
+    for n in numbers:
+        admin(sandbox, "POST", f"/orders/{n}/label", {"tracking_number": f"T{n}"})
+    admin(sandbox, "POST", "/faults/broken_order", {"order_number": "2108"})
+    client.page_size = 5
+    trouble = PageTrouble()
+    read = [s.order_number for s in client.iter_shipments(datetime(2020, 1, 1, tzinfo=timezone.utc), trouble)]
+    assert read == [n for n in numbers if n != "2108"]
+    assert len(trouble.skipped) == 1 and "position 8" in trouble.skipped[0]

@@ -102,6 +102,7 @@ class ShipStationV1Client:
         self._wait_fn = wait
         self._pacer = pacer or shared_pacer(self._base_url, key)
         self.requests_made = 0
+        self.page_size = PAGE_SIZE
         self._http = httpx.Client(
             base_url=self._base_url, timeout=timeout, transport=transport,
             follow_redirects=False,  # a redirect elsewhere would carry the key with it
@@ -162,7 +163,7 @@ class ShipStationV1Client:
 
     def find_order(self, order_key: str, order_number: str) -> RemoteOrder | None:
         """The ShipStation order with this orderKey (orderNumber narrows the search: it is a prefix filter)."""
-        params = {"orderNumber": order_number, "pageSize": PAGE_SIZE}
+        params = {"orderNumber": order_number, "pageSize": self.page_size}
         for item in self._iter_pages("/orders", "orders", params, None):
             if item.get("orderKey") == order_key:
                 return wire.remote_order_from(item)
@@ -205,7 +206,7 @@ class ShipStationV1Client:
                     trouble: PageTrouble | None) -> Iterator[dict[str, Any]]:
         """Walk by position so a page ShipStation keeps failing on can be halved down to the one record
         that breaks it, which is then skipped and reported (§7: one broken order fails a whole page)."""
-        full = int(params.pop("pageSize", PAGE_SIZE))
+        full = int(params.pop("pageSize", self.page_size))
         size, offset = full, 0
         while True:
             query = {**params, "page": offset // size + 1, "pageSize": size}
@@ -214,7 +215,7 @@ class ShipStationV1Client:
                 data = self._request("GET", path, params=query, retries_allowed=None if size == full else 0)
             except ServerError as exc:
                 if size > 1:
-                    size = max(1, size // 2)
+                    size = _aligned(offset, size // 2)
                     continue
                 logger.warning("ShipStation %s: skipped the record at position %d (%s)", path, offset + 1, exc.detail)
                 if trouble is not None:
@@ -228,8 +229,8 @@ class ShipStationV1Client:
             offset += len(items)
             if len(items) < size:  # `pages` is not to be trusted (examples show 0); a short page ends it
                 return
-            if size < full and offset % full == 0:
-                size = full  # past the broken record: back to full pages
+            while size < full and offset % min(full, size * 2) == 0:
+                size = min(full, size * 2)  # past the broken record: back up to full pages
 
     # ---- plumbing -----------------------------------------------------------------------------
 
@@ -330,6 +331,14 @@ class ShipStationV1Client:
         for secret in self._hidden:
             text = text.replace(secret, "***")
         return text
+
+
+def _aligned(offset: int, at_most: int) -> int:
+    """The largest page size up to `at_most` whose pages start exactly at `offset` (pages are numbered)."""
+    size = max(1, at_most)
+    while offset % size:
+        size -= 1
+    return size
 
 
 def _normalise_base_url(base_url: str) -> str:
