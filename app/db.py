@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db_errors import DatabaseRefused
 from app.paths import data_dir
 
 log = logging.getLogger(__name__)
 
 DB_ENV = "REFURBDESK_DB"
+BUSY_TIMEOUT_S = 15  # how long a writer waits for another station's write to finish
 
 
 def default_db_url() -> str:
@@ -22,14 +25,77 @@ def default_db_url() -> str:
 
 
 def resolve_db_url(explicit: str | None = None) -> str:
-    """--db wins, then REFURBDESK_DB, then the SQLite file in the user data folder."""
-    return explicit or os.environ.get(DB_ENV) or default_db_url()
+    """--db wins (even when empty: an unset shell variable is refused, not replaced), then
+    REFURBDESK_DB, then the SQLite file in the user data folder."""
+    if explicit is not None:
+        return explicit
+    return os.environ.get(DB_ENV) or default_db_url()
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to print or log: the password, if any, shown as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: print nothing of it
+        return "(database URL)"
 
 
 def sqlite_path(url: str) -> Path | None:
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+    if url.startswith("sqlite:///") and throwaway_reason(url) is None:
         return Path(url.removeprefix("sqlite:///"))
     return None
+
+
+def throwaway_reason(url: str) -> str | None:
+    """Why `url` names a database that vanishes when the command ends (so every write would be
+    lost), or None. In-memory SQLite, an empty path, an empty URL all count."""
+    if not url.strip():
+        return "the database URL is empty (is a shell variable unset?)"
+    if not url.lower().startswith("sqlite"):
+        return None
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None  # not ours to judge here: check_url says it is not a URL
+    path = (parsed.database or "").strip()
+    query = {k.lower(): str(v).lower() for k, v in parsed.query.items()}
+    if not path:
+        return f"'{url}' names no file (an empty path is a throw-away in-memory database; is a shell variable unset?)"
+    if path == ":memory:" or path.startswith("file::memory:") or query.get("mode") == "memory" \
+            or "mode=memory" in path.lower():
+        return f"'{url}' is a throw-away in-memory database: everything written to it would be lost"
+    return None
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL that is not a database URL or that names a throw-away database."""
+    reason = throwaway_reason(url)
+    if reason is not None:
+        raise DatabaseRefused(f"{reason}; give --db sqlite:///PATH/TO/FILE.sqlite3 or a postgresql:// URL")
+    try:
+        make_url(url)
+    except Exception:
+        raise DatabaseRefused(f"'{url}' is not a database URL; give --db sqlite:///PATH/TO/FILE.sqlite3 "
+                              "or a postgresql:// URL") from None
+
+
+def is_new_sqlite_file(path: Path) -> bool:
+    """No file yet, or an empty one: opening it would create a new database."""
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
+def check_may_open(url: str, *, create: bool) -> None:
+    """Refuse a throw-away URL always; unless `create`, refuse a SQLite file that is not there yet
+    (a mistyped --db must not become a new, empty database)."""
+    check_url(url)
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise DatabaseRefused(f"{path} is a folder, not a database file; give --db sqlite:///{path / 'refurbdesk.sqlite3'}")
+    if not create and is_new_sqlite_file(path):
+        raise DatabaseRefused(f"there is no database at {path}; check --db, or create one with "
+                              f"`refurbdesk --db {url} init`")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -38,16 +104,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the GUI read while the sync worker writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        path = sqlite_path(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # pysqlite defers BEGIN on its own; take over so that a writing transaction takes
@@ -97,8 +160,14 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None) -> Database:
+def open_database(url: str | None = None, *, create: bool = True) -> Database:
+    """Open the database named by `url` (see resolve_db_url). A throw-away URL is refused; a SQLite
+    file that does not exist yet is created only when `create` (its folder too)."""
     resolved = resolve_db_url(url)
+    check_may_open(resolved, create=create)
+    path = sqlite_path(resolved)
+    if create and path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(resolved)
     readonly = engine.execution_options(read_only=True)
     return Database(

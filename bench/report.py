@@ -26,6 +26,7 @@ ROWS = [
     ("sync_requests_full", "sync: requests in that cycle", "", None),
     ("sync_rate_limit_floor_s", "sync: floor the rate limit sets for those requests", "s", None),
     ("stock_change_to_marketplace_s", "sync: local stock change -> sandbox shows it", "s", ("<=", 10)),
+    ("stock_change_other_process_s", "sync: change by another process -> sandbox shows it", "s", ("<=", 10)),
     ("build_s", "database build", "s", None),
     ("db_size_mb", "database size", "MB", None),
     ("rss_mb", "RSS after the run", "MB", None),

@@ -7,6 +7,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("REFURBDESK_BACKMARKET_TOKEN", None)
 os.environ.pop("REFURBDESK_DB", None)
+# PIN hashes at a low scrypt cost for speed; the production default stays OWASP (tests/domain/test_users.py).
+os.environ.setdefault("REFURBDESK_SCRYPT_N", "1024")
+for _name in ("REFURBDESK_OPERATOR", "REFURBDESK_PIN"):
+    os.environ.pop(_name, None)
 
 import keyring  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
@@ -40,3 +44,13 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def nobody_signed_in():
+    """The signed-in operator is process-wide: every test starts and ends with nobody signed in."""
+    from app.domain.station import set_operator
+
+    set_operator(None)
+    yield
+    set_operator(None)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import create_engine
@@ -103,10 +104,34 @@ def _as_postgres(args: list[str]) -> list[str]:
     return args
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def pg_unavailable(reason: str) -> NoReturn:
+    """Locally a missing PostgreSQL skips its tests; in CI (CI=true) it fails them: a CI run that
+    quietly tested SQLite only would pass while PostgreSQL is broken."""
+    if in_ci():
+        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+def _check_reachable(url: str) -> None:
+    engine = create_engine(url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any reason it cannot be reached
+        pg_unavailable(f"cannot reach {make_url(url).render_as_string(hide_password=True)} "
+                       f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
+    finally:
+        engine.dispose()
+
+
 def _start_private_cluster() -> PgCluster:
     bindir = _pg_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL tests skipped: no REFURBDESK_TEST_PG_URL and no PostgreSQL binaries (initdb) found")
+        pg_unavailable("no REFURBDESK_TEST_PG_URL and no PostgreSQL binaries (initdb) found")
     datadir = Path(tempfile.mkdtemp(prefix="refurbdesk-pg-"))
     if os.geteuid() == 0:
         shutil.chown(datadir, "postgres", "postgres")
@@ -121,9 +146,9 @@ def _start_private_cluster() -> PgCluster:
                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
             "-w", "start",
         ]), **run)
-    except subprocess.CalledProcessError as exc:
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(datadir, ignore_errors=True)
-        pytest.skip(f"PostgreSQL tests skipped: could not start a private cluster: {exc.stderr or exc.stdout}")
+        pg_unavailable(f"could not start a private cluster: {exc.stderr or exc.stdout}")
     return PgCluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", datadir)
 
 
@@ -140,6 +165,7 @@ def _stop_private_cluster(cluster: PgCluster) -> None:
 def pg_cluster() -> Iterator[PgCluster]:
     url = os.environ.get(PG_ENV)
     if url:
+        _check_reachable(url)
         yield PgCluster(url)
         return
     cluster = _start_private_cluster()

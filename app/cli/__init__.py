@@ -8,6 +8,8 @@ import logging
 import sys
 
 from app import __version__
+from app.cli import operator
+from app.db_errors import DatabaseRefused, explain, first_line
 from app.domain.errors import DomainError
 
 # Each module adds its subcommands with `register(subparsers)`; handlers take (args) and
@@ -22,11 +24,37 @@ COMMAND_MODULES = (
     "app.cli.label_cmds",
     "app.cli.selfcheck_cmds",
     "app.cli.gui_cmds",
+    "app.cli.user_cmds",
 )
+
+
+# Commands that never open the user's database (the demo makes its own throw-away file).
+OWN_DATABASE = ("demo", "self-check")
 
 
 class CliError(Exception):
     """A one-line reason for stderr, exit code 1."""
+
+
+def check_database_url(args) -> str | None:
+    """Before any command runs: refuse a throw-away database URL, and a SQLite file that does not
+    exist yet unless the command is `init` or the file is the default one in the user data folder."""
+    from app.db import check_may_open, default_db_url, resolve_db_url
+
+    if args.command in OWN_DATABASE:
+        return None
+    url = resolve_db_url(args.db)
+    check_may_open(url, create=args.command == "init" or url == default_db_url())
+    return url
+
+
+def _database_url(args) -> str | None:
+    from app.db import resolve_db_url
+
+    try:
+        return resolve_db_url(getattr(args, "db", None))
+    except Exception:
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="URL", help="database URL (default: $REFURBDESK_DB or the SQLite file in your data folder)")
     parser.add_argument("--version", action="version", version=f"refurbdesk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
+    operator.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -58,15 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
     try:
+        check_database_url(args)
+        operator.sign_in(args)
         return int(args.handler(args) or 0)
     except (DomainError, CliError) as exc:
         print(f"refurbdesk: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseRefused as exc:
+        print(f"refurbdesk: {first_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the one-line reason for scripts; the traceback goes to the log
         logging.getLogger("app.cli").exception("command failed")
-        print(f"refurbdesk: {type(exc).__name__}: {exc}", file=sys.stderr)
+        said = explain(exc, _database_url(args))
+        print(f"refurbdesk: {said or f'{type(exc).__name__}: {first_line(exc)}'}", file=sys.stderr)
         return 1
 
 

@@ -6,11 +6,10 @@ import argparse
 import sys
 
 from app.cli.common import database, print_json, publish
-from app.domain import reference, settings
+from app.domain import settings
+from app.domain.bm_markets import ORDER_STATE_KEYS
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput
-
-ORDER_STATE_KEYS = ("0", "1", "3", "8", "9", "10", "cancelled", "refunded")
 SHOWN_SETTINGS = (
     "backmarket.platform", "backmarket.preprod", "backmarket.api_url", "backmarket.market", "backmarket.user_agent",
     "backmarket.mapping", "backmarket.customer_name", "backmarket.statuses", "backmarket.warehouses",
@@ -43,7 +42,7 @@ def register(sub) -> None:
 
     t = bsub.add_parser("token", help="the API token, kept in the system keyring")
     tsub = t.add_subparsers(dest="token_action", required=True)
-    ts = tsub.add_parser("set", help="read the token from stdin into the keyring")
+    ts = tsub.add_parser("set", help="read the token from stdin into the keyring, for this database and address")
     ts.set_defaults(handler=cmd_token_set)
     tc = tsub.add_parser("clear", help="remove the token from the keyring")
     tc.set_defaults(handler=cmd_token_clear)
@@ -72,30 +71,26 @@ def register(sub) -> None:
     sb.add_argument("--demo", action="store_true", help="seed demo listings, a demo token and customers who buy")
     sb.set_defaults(handler=cmd_sandbox)
 
+    from app.cli.outbox_cmds import register_outbox
+    register_outbox(bsub)
+
 
 def _names(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _configure(session, args) -> dict:
-    """Validate everything first, so a typo changes nothing."""
-    from app.sync.platforms import MARKET_CURRENCY
-
+    """Every value goes through the domain's checks (settings.set_), the same as `settings set` and the
+    GUI; the command runs in one transaction, so a typo in any option changes nothing."""
     changes: dict = {}
     if args.platform:
         changes["backmarket.platform"] = args.platform
     if args.preprod is not None:
         changes["backmarket.preprod"] = bool(args.preprod)
     if args.api_url is not None:
-        url = args.api_url.strip()
-        if url and not url.startswith(("http://", "https://")):
-            raise InvalidInput(f"--api-url must start with http:// or https:// (got “{url}”).")
-        changes["backmarket.api_url"] = url
+        changes["backmarket.api_url"] = args.api_url
     if args.market is not None:
-        market = args.market.strip().lower()
-        if market and market not in MARKET_CURRENCY:
-            raise InvalidInput(f"Unknown market “{args.market}”. Known: {', '.join(MARKET_CURRENCY)}.")
-        changes["backmarket.market"] = market
+        changes["backmarket.market"] = args.market
     if args.user_agent is not None:
         changes["backmarket.user_agent"] = args.user_agent.strip()
     if args.mapping:
@@ -103,12 +98,9 @@ def _configure(session, args) -> dict:
     if args.customer_name:
         changes["backmarket.customer_name"] = args.customer_name
     if args.statuses is not None:
-        names = _names(args.statuses)
-        if not names:
-            raise InvalidInput("--statuses needs at least one inventory status.")
-        changes["backmarket.statuses"] = [reference.status(session, n).name for n in names]
+        changes["backmarket.statuses"] = _names(args.statuses)
     if args.warehouses is not None:
-        changes["backmarket.warehouses"] = [reference.warehouse(session, n).name for n in _names(args.warehouses)]
+        changes["backmarket.warehouses"] = _names(args.warehouses)
     if args.order_status:
         mapping = settings.get(session, "backmarket.order_states")
         for item in args.order_status:
@@ -117,13 +109,11 @@ def _configure(session, args) -> dict:
             if not sep or key not in ORDER_STATE_KEYS or not local.strip():
                 raise InvalidInput(f"--order-status “{item}”: write KEY=LOCAL_STATUS with KEY one of "
                                    f"{', '.join(ORDER_STATE_KEYS)}.")
-            mapping[key] = reference.order_status(session, local.strip()).name
+            mapping[key] = local.strip()
         changes["backmarket.order_states"] = mapping
     if args.auto_accept:
         changes["backmarket.auto_accept"] = args.auto_accept == "on"
     if args.since_days is not None:
-        if args.since_days < 0:
-            raise InvalidInput("--since-days is a number of days, 0 or more.")
         changes["backmarket.since_days"] = args.since_days
     for key, value in changes.items():
         settings.set_(session, key, value)
@@ -146,32 +136,44 @@ def cmd_configure(args) -> int:
 
 
 def cmd_token_set(args) -> int:
-    from app.sync import secrets
+    from app.sync import config, secrets
+    _require_token(args)
 
     token = sys.stdin.readline().strip() if not sys.stdin.isatty() else input("Back Market API token: ").strip()
     if not token:
         raise InvalidInput("No token given on stdin.")
-    secrets.store_token(token)
-    note = f" ({secrets.ENV_VAR} is set and is used instead while it is)" if secrets.token_source() == "environment" else ""
-    print(f"Back Market token stored in the system keyring{note}.")
+    config.store_token(database(args), token)
+    note = f" ({secrets.ENV_VAR} is set and is used instead while it is)" if secrets.env_token() else ""
+    print(f"Back Market token stored in the system keyring for this database and address{note}.")
     return 0
 
 
 def cmd_token_clear(args) -> int:
-    from app.sync import secrets
+    from app.sync import config
+    _require_token(args)
 
-    secrets.delete_token()
+    config.clear_token(database(args))
     print("Back Market token removed from the system keyring.")
     return 0
 
 
-def cmd_token_status(args) -> int:
-    from app.sync import secrets
+def _require_token(args) -> None:
+    from app.domain import permissions
 
-    source = secrets.token_source()
-    print({"environment": f"The token comes from {secrets.ENV_VAR}.", "keyring": "The token is in the system keyring."}
-          .get(source or "", "No Back Market token is set."))
-    return 0 if source else 1
+    with database(args).reads() as s:
+        permissions.require_token(s)
+
+
+def cmd_token_status(args) -> int:
+    from app.sync import config, secrets
+
+    state = config.token_state(database(args))
+    print({
+        "environment": f"The token comes from {secrets.ENV_VAR}.",
+        "keyring": "The token for this database and address is in the system keyring.",
+        "set_again": config.SET_AGAIN,
+    }.get(state, "No Back Market token is set for this database."))
+    return 0 if state in ("environment", "keyring") else 1
 
 
 def cmd_map(args) -> int:

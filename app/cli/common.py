@@ -6,18 +6,33 @@ import json
 import sys
 from typing import Any
 
-from app.db import Database, open_database
+from app.db import Database, default_db_url, open_database, resolve_db_url
+from app.db_errors import DatabaseRefused
 
 
-def database(args, *, init: bool = True) -> Database:
-    """Open the database named by --db / REFURBDESK_DB; create or upgrade it when needed."""
-    db = open_database(getattr(args, "db", None))
+def database(args, *, init: bool = True, create: bool = False) -> Database:
+    """Open the database named by --db / REFURBDESK_DB; upgrade an older one (with a backup).
+
+    A new database (no file yet, or no RefurbDesk tables) is created only by `init` (`create`) or
+    at the default path in the user data folder: a mistyped --db is refused, not made empty.
+    A database written by a newer RefurbDesk is refused before anything is touched.
+    """
+    url = resolve_db_url(getattr(args, "db", None))
+    create = create or getattr(args, "command", None) == "init" or url == default_db_url()
+    db = open_database(url, create=create)
     if init:
         from app.domain.setup import initialize
         from app.models import migrate
 
-        if migrate.needs_upgrade(db.engine):
-            initialize(db)
+        try:
+            if migrate.needs_upgrade(db.engine):
+                if not create and migrate.current_revision(db.engine) is None:
+                    raise DatabaseRefused(f"{db.url} has no RefurbDesk tables; check --db, or create the database "
+                                          f"with `refurbdesk --db {db.url} init`")
+                initialize(db)
+        except BaseException:
+            db.dispose()
+            raise
     return db
 
 

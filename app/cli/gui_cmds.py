@@ -31,7 +31,7 @@ def cmd_gui(args) -> int:
 def prepare_demo(folder: Path, *, sandbox: bool) -> tuple[str, object | None]:
     """A seeded demo database in `folder`, and the started sandbox (or None). Used by screenshots too."""
     from app.db import open_database
-    from app.demo.seed import connect_backmarket, seed_demo
+    from app.demo.seed import connect_backmarket, mark_demo, seed_demo
     from app.domain.setup import initialize
 
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
@@ -39,7 +39,12 @@ def prepare_demo(folder: Path, *, sandbox: bool) -> tuple[str, object | None]:
     try:
         initialize(db)
         seed_demo(db)
+        mark_demo(db, sync=sandbox)
         server = None
+        if not sandbox:
+            # Offline: no token from the environment either, so nothing in this process can reach a
+            # real Back Market account (the demo database itself refuses any host but this computer).
+            os.environ.pop(TOKEN_ENV, None)
         if sandbox:
             from app.sync.sandbox import DEMO_TOKEN, SandboxServer
 

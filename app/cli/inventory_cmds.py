@@ -9,7 +9,8 @@ from app.cli import CliError
 from app.cli.common import database, print_json, publish
 from app.domain import inventory, returns
 from app.domain.catalog_view import catalog_rows
-from app.domain.csv_export import export_inventory
+from app.db import sqlite_path
+from app.domain.csv_export import export_inventory, export_inventory_file
 from app.domain.csv_import import CsvImportError, import_inventory
 
 
@@ -69,8 +70,8 @@ def cmd_export(args) -> int:
         if args.file == "-":
             n = export_inventory(s, sys.stdout)
         else:
-            with open(args.file, "w", encoding="utf-8", newline="") as out:
-                n = export_inventory(s, out)
+            # Refuses the open database or any SQLite file; written atomically (temp file + rename).
+            n = export_inventory_file(s, args.file, database_file=sqlite_path(db.url))
     if args.file != "-":
         print(f"Exported {n} units to {args.file}.")
     return 0

@@ -64,7 +64,7 @@ def cmd_order_create(args) -> int:
 def cmd_order_status(args) -> int:
     db = database(args)
     with db.sessions.begin() as s:
-        changes = orders.set_order_status(s, args.number, args.status)
+        changes = orders.change_order_status(s, args.number, args.status)
     publish(changes)
     print(changes.message or "unchanged")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from app.cli.common import database, print_json
+from app.db import display_url
 from app.domain import reference, settings
 from app.domain.setup import initialize
 
@@ -25,6 +26,10 @@ def register(sub) -> None:
     lst = ssub.add_parser("list", help="every setting with its value")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_settings_list)
+    hist = ssub.add_parser("history", help="who changed which setting, when and where (newest first)")
+    hist.add_argument("key", nargs="?", help="only this setting")
+    hist.add_argument("--json", action="store_true")
+    hist.set_defaults(handler=cmd_settings_history)
 
     p = sub.add_parser("define", help="add to a user-managed list (idempotent)")
     dsub = p.add_subparsers(dest="define_what", required=True)
@@ -53,7 +58,7 @@ def register(sub) -> None:
 def cmd_init(args) -> int:
     db = database(args, init=False)
     backup = initialize(db)
-    print(f"Database ready: {db.url}" + (f" (backup of the old file: {backup})" if backup else ""))
+    print(f"Database ready: {display_url(db.url)}" + (f" (backup of the old file: {backup})" if backup else ""))
     return 0
 
 
@@ -75,13 +80,27 @@ def cmd_settings_set(args) -> int:
 def cmd_settings_list(args) -> int:
     db = database(args)
     with db.reads() as s:
-        values = settings.get_many(s, sorted(settings.SPECS))
+        values = settings.get_many(s, sorted(k for k, spec in settings.SPECS.items() if not spec.internal))
     values.pop("backmarket.sku_budget", None)
     if args.json:
         print_json(values)
     else:
         for key, value in values.items():
             print(f"{key} = {json.dumps(value)}")
+    return 0
+
+
+def cmd_settings_history(args) -> int:
+    from app.domain import settings_audit
+
+    db = database(args)
+    with db.reads() as s:
+        rows = settings_audit.history(s, args.key)
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['at']}  {r['key']}: {r['old_value'] or '(default)'} → {r['new_value']}  [{r['station']} {r['operator']}]")
     return 0
 
 

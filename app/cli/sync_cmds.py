@@ -17,6 +17,23 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_sync)
 
 
+def once_exit_code(report) -> int:
+    """`sync --once` succeeds only when the cycle ran and nothing was given up: a skipped cycle
+    (another station holds the sync), a failed one, or a message to Back Market given up after
+    repeated refusals is a non-zero exit with its one-line reason on stderr."""
+    if report.skipped:
+        reason = f"the sync did not run: {report.skipped}; try again later"
+    elif report.error:
+        reason = report.error
+    elif report.outbox_failed:
+        reason = (f"{report.outbox_failed} update(s) to Back Market (shipments or acceptances) were given up "
+                  "after repeated refusals and need attention")
+    else:
+        return 0
+    print(f"refurbdesk: {reason}", file=sys.stderr)
+    return 1
+
+
 def cmd_sync(args) -> int:
     from app.sync.daemon import SyncDaemon
     from app.sync.engine import SyncEngine
@@ -35,10 +52,7 @@ def cmd_sync(args) -> int:
         finally:
             engine.close()
         print(report.summary_line(), flush=True)
-        if report.error:
-            print(f"refurbdesk: {report.error}", file=sys.stderr)
-            return 1
-        return 0
+        return once_exit_code(report)
     daemon = SyncDaemon(engine, interval, progress=progress,
                         on_report=lambda report: print(report.summary_line(), flush=True))
     if threading.current_thread() is threading.main_thread():

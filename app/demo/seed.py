@@ -59,6 +59,15 @@ def seed_demo(db: Database) -> dict[str, object]:
     return {"units": n, "orders": made, "shipped_unit": codes[4][0], "codes": codes}
 
 
+def mark_demo(db: Database, *, sync: bool) -> None:
+    """A demo database talks only to the local sandbox (build_client refuses any other host); without
+    the sandbox the sync is switched off and no address is set."""
+    with db.sessions.begin() as s:
+        settings.set_(s, "database.demo", True)
+        settings.set_(s, "backmarket.enabled", sync)
+        settings.set_(s, "backmarket.api_url", "")
+
+
 def connect_backmarket(db: Database, api_url: str) -> None:
     """Point the Back Market settings at a local sandbox, mapping listings by SKU."""
     with db.sessions.begin() as s:

@@ -30,6 +30,11 @@ CANCELLED_LINE_STATES = {4, 7}
 REFUNDED_LINE_STATES = {5, 6}
 CLOSED_LINE_STATES = CANCELLED_LINE_STATES | REFUNDED_LINE_STATES
 SHIPPED_ORDER_STATE = 9
+MAX_LINE_QUANTITY = 10_000  # Back Market line quantities are 1..10,000; anything else is not an order we can read
+MAX_SKU_LENGTH = 120  # OrderLine.listing_sku / Listing.sku
+MAX_ID_LENGTH = 60  # Order.external_id / OrderLine.external_id
+MAX_PRICE = 10**9
+MAX_NAME_LENGTH = 200  # Customer.name
 _TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -47,6 +52,78 @@ def parse_time(value: Any) -> datetime | None:
         return datetime.fromisoformat(f"{day}T{clock}.{micro}{zone}").astimezone(timezone.utc)
     except ValueError:
         return None
+
+
+class UnreadableRecord(ValueError):
+    """A Back Market record that does not parse; `reason` says what is wrong in a manager's words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def whole_number(value: Any, low: int, high: int) -> int | None:
+    """An int (or a string of digits) within low..high; None for anything else (bools, floats, words)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and low <= value <= high else None
+
+
+def _remote_id(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    return text if text and len(text) <= MAX_ID_LENGTH else None
+
+
+def check_order(remote: Any) -> None:
+    """Raise UnreadableRecord unless every part we rely on has the shape Back Market documents."""
+    if not isinstance(remote, dict):
+        raise UnreadableRecord(f"the order is not a record ({type(remote).__name__})")
+    if _remote_id(remote.get("order_id")) is None:
+        raise UnreadableRecord("the order has no order id" if remote.get("order_id") in (None, "")
+                               else f"the order id {remote.get('order_id')!r} is not an id")
+    lines = remote.get("orderlines")
+    if lines is None:
+        lines = []
+    if not isinstance(lines, list):
+        raise UnreadableRecord("its order lines are not a list")
+    for number, line in enumerate(lines, 1):
+        if not isinstance(line, dict):
+            raise UnreadableRecord(f"line {number} is not a record")
+        if _remote_id(line.get("id")) is None:
+            raise UnreadableRecord(f"line {number} has no id")
+        sku = line.get("listing")
+        if not isinstance(sku, str) or not sku.strip():
+            raise UnreadableRecord(f"line {number} has no listing")
+        if len(sku.strip()) > MAX_SKU_LENGTH:
+            raise UnreadableRecord(f"line {number}'s listing SKU is longer than {MAX_SKU_LENGTH} characters")
+        quantity = line.get("quantity")
+        if whole_number(quantity, 1, MAX_LINE_QUANTITY) is None:
+            shown = repr(quantity) if isinstance(quantity, str) else str(quantity)
+            raise UnreadableRecord(f"line {number} has quantity {shown} (Back Market quantities are 1 to "
+                                   f"{MAX_LINE_QUANTITY:,})")
+        price = line.get("price")
+        amount = None if isinstance(price, bool) else _decimal(price)
+        if price not in (None, "") and (amount is None or not amount.is_finite() or abs(amount) >= MAX_PRICE):
+            raise UnreadableRecord(f"line {number} has price {price!r}")
+        if line.get("state") is not None and whole_number(line.get("state"), 0, 99) is None:
+            raise UnreadableRecord(f"line {number} has state {line.get('state')!r}")
+    for name in ("shipping_address", "billing_address"):
+        if remote.get(name) is not None and not isinstance(remote.get(name), dict):
+            raise UnreadableRecord(f"its {name.replace('_', ' ')} is not a record")
+    if len(customer_name(remote, "shipping")) > MAX_NAME_LENGTH:
+        raise UnreadableRecord(f"the customer's name is longer than {MAX_NAME_LENGTH} characters")
+    for name, limit in (("tracking_number", 200), ("shipper", 100)):
+        if len(str(remote.get(name) or "")) > limit:
+            raise UnreadableRecord(f"its {name.replace('_', ' ')} is longer than {limit} characters")
+
+
+def add_note(order: Order, text: str) -> None:
+    """A dated line on the order's note, for the packer and the manager."""
+    _note(order, text)
 
 
 @dataclass(frozen=True)
@@ -157,7 +234,7 @@ def _new_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, out
 def _add_line(session: Session, order: Order, remote_line: dict[str, Any], mode: str, out: UpsertOutcome) -> None:
     state = remote_line.get("state")
     sku = str(remote_line.get("listing") or "").strip() or None
-    line = OrderLine(order_id=order.id, quantity=max(1, int(remote_line.get("quantity") or 1)),
+    line = OrderLine(order_id=order.id, quantity=int(remote_line["quantity"]),  # checked by check_order
                      price=_decimal(remote_line.get("price")), external_id=str(remote_line.get("id")),
                      listing_sku=sku, title=str(remote_line.get("product") or "")[:300], remote_state=state,
                      closed=state in CLOSED_LINE_STATES, unmapped=True)
@@ -218,7 +295,9 @@ def _move_status(session: Session, order: Order, remote: dict[str, Any], cfg: Or
 
 
 def upsert_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, *, may_create: bool = True) -> UpsertOutcome | None:
-    """Create or update the local order for a Back Market order; None when there is nothing to do."""
+    """Create or update the local order for a Back Market order; None when there is nothing to do.
+    Raises UnreadableRecord (and changes nothing) when the order does not parse."""
+    check_order(remote)
     channel = reference.channel(session, reference.BACK_MARKET)
     external = str(remote["order_id"])
     match = (Order.channel_id == channel.id, Order.external_id == external)

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import reference, settings
+from app.domain import limits, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.models import Condition, Grade, Listing, Product, Variation, VariationCondition
+from app.domain.permissions import Permission, require
 
 PRODUCT_FIELDS = ("manufacturer", "model", "model_number", "network", "capacity", "color")
 
@@ -29,6 +30,8 @@ class ProductSpec:
         values = {f: " ".join((getattr(self, f) or "").split()) for f in PRODUCT_FIELDS}
         if not values["manufacturer"] or not values["model"]:
             raise InvalidInput("A product needs at least a manufacturer and a model.")
+        for f in PRODUCT_FIELDS:
+            limits.check_length(f"product's {f.replace('_', ' ')}", values[f], getattr(Product, f))
         return ProductSpec(**values)
 
     @property
@@ -165,13 +168,27 @@ def check_sku_free(session: Session, sku: str | None, variation_ids: set[int]) -
 
 
 def assign_sku(session: Session, variation_ids, sku: str | None) -> Changes:
-    """Give one SKU to one or several variations (None or "" clears it)."""
+    """Give one SKU to one or several variations (None or "" clears it): a manager's catalog work."""
+    require(session, Permission.CATALOG)
+    return _set_sku(session, variation_ids, sku)
+
+
+def first_sku(session: Session, variation: Variation, sku: str) -> Changes:
+    """At receipt, a variation without a SKU takes the one given; one that has a SKU keeps it
+    (as the CSV import refuses it) — changing a SKU re-points every unit of the variation."""
+    if variation.sku_norm and variation.sku_norm != normalize_sku(sku):
+        raise Conflict(f"{variation_label(variation)} already carries SKU “{variation.sku}”, not “{sku.strip()}”; "
+                       "a manager changes SKUs in the catalog.", reason="sku_differs")
+    return _set_sku(session, [variation.id], sku)
+
+
+def _set_sku(session: Session, variation_ids, sku: str | None) -> Changes:
     ids = set(variation_ids)
     if not ids:
         raise InvalidInput("Choose at least one variation for the SKU.")
     cleaned = (sku or "").strip() or None
-    if cleaned is not None and (len(cleaned) > 120 or any(ch in cleaned for ch in "\t\r\n")):
-        raise InvalidInput("A SKU is at most 120 characters on one line.")
+    if cleaned is not None and (len(cleaned) > limits.column_length(Variation.sku) or any(ch in cleaned for ch in "\t\r\n")):
+        raise InvalidInput(f"A SKU is at most {limits.column_length(Variation.sku)} characters on one line.")
     rows = list(session.scalars(select(Variation).where(Variation.id.in_(ids)).with_for_update(of=Variation)))
     missing = ids - {v.id for v in rows}
     if missing:

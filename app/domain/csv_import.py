@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
@@ -20,18 +21,19 @@ from sqlalchemy.orm import Session
 from app.domain import settings
 from app.domain.catalog import PRODUCT_FIELDS, condition_key, normalize_sku
 from app.domain.changes import Changes
-from app.domain.codes import parse_imei, parse_serial
+from app.domain.codes import unit_codes
 from app.domain.errors import DomainError, InvalidCode
+from app.domain.limits import MAX_AMOUNT, column_length
 from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
                         VariationCondition, Warehouse)
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
-MAX_LENGTH = {"manufacturer": 80, "model": 120, "model_number": 60, "network": 60, "capacity": 30, "color": 60,
-              "sku": 120}
-MAX_COST = Decimal("9999999999.99")  # Numeric(12, 2)
+MAX_LENGTH = {**{f: column_length(getattr(Product, f)) for f in PRODUCT_FIELDS}, "sku": column_length(Variation.sku)}
+MAX_COST = MAX_AMOUNT  # Numeric(12, 2)
 OPTIONAL = ("sku", "cost", "serial", "imei2")
 CHUNK = 500
 
@@ -79,11 +81,59 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[i : i + size]
 
 
-def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+# Spreadsheet formula injection (OWASP "CSV Injection"): the export puts a single quote before a cell
+# a spreadsheet would run as a formula; the import takes exactly that quote off again. A value that
+# already starts with quotes before such a character gets one more, so the round trip is exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def neutralise_cell(value: str) -> str:
+    if value[:1] in FORMULA_START or _QUOTED_FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    return value[1:] if _QUOTED_FORMULA.match(value) else value
+
+
+def _unreadable(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field limit" in text:
+        return f"a value is longer than {csv.field_size_limit():,} characters; nothing after this line was read"
+    if "NUL" in text:
+        return "contains a NUL character"
+    return f"not readable as CSV ({text}); nothing after this line was read"
+
+
+def read_rows(text: str, problems: list[tuple[int, str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows (first line number, values by column). A row with more values than the
+    header, or that the CSV reader cannot read, goes into `problems` with its line number."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        problems.append((1, _unreadable(exc)))
+        return [], []
+    rows: list[tuple[int, dict[str, str]]] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append((start, _unreadable(exc)))
+            break  # the reader cannot find the next row reliably after this
+        line, start = start, reader.line_num + 1
+        if not values:
+            continue  # a blank line
+        if len(values) > len(header):
+            problems.append((line, f"{len(values)} values for {len(header)} columns (a comma inside a value "
+                                   "needs quotes)"))
+            continue
+        rows.append((line, {k: restore_cell(v.strip()).strip() for k, v in zip(header, values) if k}))
     return header, rows
 
 
@@ -97,12 +147,7 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
         errors: list[str] = []
         codes: list[tuple[str, str]] = []
         try:
-            if raw.get("imei"):
-                codes.append((parse_imei(raw["imei"]), "imei"))
-            if raw.get("serial"):
-                codes.append((parse_serial(raw["serial"]), "serial"))
-            if raw.get("imei2"):
-                codes.append((parse_imei(raw["imei2"]), "imei2"))
+            codes = unit_codes(raw.get("imei"), raw.get("serial"), raw.get("imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
         if any("\x00" in value for value in raw.values()):
@@ -216,17 +261,21 @@ def import_inventory(
     session: Session, text: str, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
     """Import a whole file or nothing. Raises CsvImportError listing every bad row."""
+    require(session, Permission.CSV)
     actor = actor or current_actor()
-    header, rows = read_rows(text)
+    problems: list[tuple[int, str]] = []
+    header, rows = read_rows(text, problems)
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise CsvImportError([(1, f"column “{c}” appears more than once") for c in twice])
     missing = [c for c in REQUIRED if c not in header and not (c == "imei" and "serial" in header)]
     if missing:
         raise CsvImportError([(1, f"missing column(s): {', '.join(missing)}")])
     unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
     if unknown:
         raise CsvImportError([(1, f"unknown column(s): {', '.join(unknown)}")])
-    if not rows:
+    if not rows and not problems:
         raise CsvImportError([(1, "the file has no rows")])
-    problems: list[tuple[int, str]] = []
     parsed = _parse(session, rows, problems)
     _check_codes(session, parsed, problems)
     products, variations = _existing_variations(session, {r.variation_key for r in parsed})

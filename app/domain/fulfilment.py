@@ -14,15 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import lock_first
-from app.domain import history, inventory, orders, reference, settings
+from app.domain import history, inventory, limits, orders, reference, settings
 from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
 from app.domain.catalog import PRODUCT_FIELDS
 from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, OrderStatus, OutboxMessage, Product, Unit,
-                        UnitCode, Variation)
+                        UnitCode, UnitEvent, Variation)
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 # The checks, in the order the packing station applies them.
 ORDER_CLOSED = "order_not_committable"
@@ -76,17 +77,6 @@ def _line_matches(line, unit: _ScannedUnit) -> bool:
     return line.sku_norm is not None and line.sku_norm == unit.sku_norm
 
 
-def _last_shipment(session: Session, unit_id: int) -> tuple[str, str] | None:
-    row = session.execute(
-        select(Order.number, Commitment.shipped_at)
-        .join(Order, Order.id == Commitment.order_id)
-        .where(Commitment.unit_id == unit_id, Commitment.shipped_at.is_not(None))
-        .order_by(Commitment.shipped_at.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1].strftime("%Y-%m-%d")) if row else None
-
-
 # The scan is the hot path of the packing station: it reads plain rows (no ORM objects) and
 # writes with plain INSERTs, about half the Python work of loading Order/Unit/OrderLine entities.
 def _scanned_order(session: Session, number: str):
@@ -124,6 +114,7 @@ def _scanned_unit(session: Session, code: str) -> _ScannedUnit:
 
 def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
     """Commit the scanned unit to the first line of the order it can fill."""
+    require(session, Permission.PACK)
     actor = actor or current_actor()
     order = _scanned_order(session, order_number)
     if not order.allows_commit:
@@ -139,12 +130,12 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
     if current is not None:
         where = "this order" if current == order.id else f"order {session.get(Order, current).number}"
         raise ScanRefused(f"{unit.code} is already committed to {where}.", reason=ALREADY_COMMITTED)
+    # Checked even when sellable: a sold status someone marked sellable must not ship a phone twice.
+    if unit.status.lower() == settings.get(session, "inventory.sold_status").strip().lower():
+        shipped = inventory.last_shipment(session, unit.id)
+        detail = f" on order {shipped[0]} ({shipped[1]:%Y-%m-%d})" if shipped else ""
+        raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
     if not unit.sellable:
-        # Only a refused scan pays for telling "shipped" apart from any other unsellable status.
-        if unit.status == settings.get(session, "inventory.sold_status"):
-            shipped = _last_shipment(session, unit.id)
-            detail = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
-            raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
         raise ScanRefused(f"{unit.code} is in status {unit.status}, which is not sellable.", reason=NOT_SELLABLE)
 
     lines = session.execute(
@@ -190,6 +181,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
 
 def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:
     """Undo a scan: the unit leaves the order and is free again."""
+    require(session, Permission.PACK)
     order = orders.get_order(session, order_number, lock=True)
     unit = inventory.find_unit(session, raw_code, lock=True)
     commitment = session.scalar(
@@ -220,16 +212,17 @@ def ship_order(
     actor: Actor | None = None,
 ) -> Changes:
     """Ship: scanned units become Sold, the order moves to the shipped status, Back Market is told."""
+    require(session, Permission.PACK)
     actor = actor or current_actor()
     tracking = (tracking or "").strip()
     if not tracking:
         raise DomainError("Shipping needs a tracking number.", reason="no_tracking")
+    limits.check_length("tracking number", tracking, Order.tracking_number)
+    limits.check_length("carrier", (carrier or "").strip() or None, Order.carrier)
     order = orders.get_order(session, order_number, lock=True)
     if not order.status.is_open:
         raise DomainError(f"Order {order.number} is {order.status.name}; it cannot be shipped.", reason=ORDER_CLOSED)
-    commitments = list(
-        session.scalars(select(Commitment).where(Commitment.order_id == order.id, Commitment.active.is_(True)).with_for_update(of=Commitment))
-    )
+    commitments = _locked_commitments(session, order.id)
     if not commitments:
         raise DomainError(f"Nothing is scanned onto order {order.number} yet.", reason=ORDER_INCOMPLETE)
     missing = missing_units(session, order)
@@ -237,6 +230,7 @@ def ship_order(
         raise DomainError(f"Order {order.number} is missing {missing} unit(s); scan them or ship it as incomplete.",
                           reason=ORDER_INCOMPLETE)
     sold = reference.status(session, settings.get(session, "inventory.sold_status"))
+    _recheck_units(session, order.number, commitments, sold.id)
     now = utcnow()
     unit_ids = set()
     for c in commitments:
@@ -257,6 +251,63 @@ def ship_order(
                                   payload=json.dumps({"tracking": tracking, "carrier": order.carrier})))
     session.flush()
     return Changes.of(orders={order.id}, units=unit_ids, variations=variations, message=f"Shipped {order.number}")
+
+
+def _locked_commitments(session: Session, order_id: int) -> list[Commitment]:
+    """The order's active commitments, read fresh after locking their units (order lock first, then the
+    units in id order: the same order as a scan, so two stations never deadlock)."""
+    active = (Commitment.order_id == order_id) & Commitment.active.is_(True)
+    unit_ids = select(Commitment.unit_id).where(active)
+    lock_first(session, select(Unit.id).where(Unit.id.in_(unit_ids)).order_by(Unit.id), of=Unit)
+    return list(session.scalars(
+        select(Commitment).where(active).order_by(Commitment.unit_id).with_for_update(of=Commitment)
+        .execution_options(populate_existing=True)
+    ))
+
+
+def _recheck_units(session: Session, number: str, commitments: list[Commitment], sold_id: int) -> None:
+    """Under the lock, each committed unit must still be shippable: in a sellable status, not shipped
+    on another order (and never taken back), still what its line wants. One failure ships nothing."""
+    rows = session.execute(
+        select(Commitment.id, Unit.id, Unit.imei, Unit.serial, Unit.status_id, InventoryStatus.name,
+               InventoryStatus.sellable, Unit.variation_id, Variation.sku_norm, OrderLine.variation_id,
+               OrderLine.sku_norm, OrderLine.sku)
+        .join(Unit, Unit.id == Commitment.unit_id)
+        .join(InventoryStatus, InventoryStatus.id == Unit.status_id)
+        .join(Variation, Variation.id == Unit.variation_id)
+        .join(OrderLine, OrderLine.id == Commitment.line_id)
+        .where(Commitment.id.in_([c.id for c in commitments]))
+        .order_by(Unit.id)
+    ).all()
+    for _cid, uid, imei, serial, status_id, status, sellable, vid, sku_norm, line_vid, line_sku_norm, line_sku in rows:
+        code = imei or serial
+        refusal = f"Order {number} was not shipped: unit {code}"
+        shipped = _shipped_and_not_returned(session, uid)
+        if status_id == sold_id or shipped:
+            on = f" on order {shipped[0]} ({shipped[1]})" if shipped else ""
+            raise DomainError(f"{refusal} was already shipped{on} and not taken back through the returns desk — "
+                              "uncommit it.", reason="unit_already_shipped")
+        if not sellable:
+            raise DomainError(f"{refusal} is in status {status}, which is not sellable — uncommit it or move it "
+                              "back first.", reason="unit_not_sellable")
+        matches = vid == line_vid if line_vid is not None else (line_sku_norm is not None and sku_norm == line_sku_norm)
+        if not matches:
+            wanted = f"variation {line_vid}" if line_vid is not None else f"SKU {line_sku}"
+            raise DomainError(f"{refusal} no longer matches its line (it wants {wanted}) — uncommit it and scan "
+                              "a matching unit.", reason="unit_mismatch")
+
+
+def _shipped_and_not_returned(session: Session, unit_id: int) -> tuple[str, str] | None:
+    """The last shipment of a unit the returns desk has not taken back since (data from before the
+    protection rules may hold such a unit in a sellable status)."""
+    shipped = inventory.last_shipment(session, unit_id)
+    if shipped is None:
+        return None
+    returned = session.scalar(select(func.max(UnitEvent.at)).where(UnitEvent.unit_id == unit_id,
+                                                                   UnitEvent.kind == history.RETURNED))
+    if returned is not None and returned >= shipped[1]:
+        return None
+    return shipped[0], f"{shipped[1]:%Y-%m-%d}"
 
 
 def committed_count(session: Session, order_id: int) -> int:

@@ -8,9 +8,11 @@ from app.domain import catalog, inventory, orders
 from app.domain.errors import InvalidInput
 from app.domain.orders_view import orders_rows
 from app.labels import PackingSlipData, SkuLabelData, SlipLine, UnitLabelData
+from app.domain.permissions import Permission, require
 
 
 def unit_label_data(session: Session, code: str) -> UnitLabelData:
+    require(session, Permission.LABELS)
     unit = inventory.find_unit(session, code)
     v = unit.variation
     return UnitLabelData(
@@ -23,6 +25,7 @@ def unit_label_data(session: Session, code: str) -> UnitLabelData:
 
 
 def sku_label_data(session: Session, variation_id: int) -> SkuLabelData:
+    require(session, Permission.LABELS)
     v = catalog.get_variation(session, variation_id)
     if not v.sku:
         raise InvalidInput(f"Variation {variation_id} has no SKU to print.")
@@ -31,6 +34,7 @@ def sku_label_data(session: Session, variation_id: int) -> SkuLabelData:
 
 
 def packing_slip_data(session: Session, order_number: str) -> PackingSlipData:
+    require(session, Permission.LABELS)
     order = orders.get_order(session, order_number)
     row = orders_rows(session, order_ids=[order.id])[0]
     return PackingSlipData(

@@ -11,12 +11,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import lock_first
-from app.domain import catalog, history, reference, settings
+from app.domain import catalog, history, limits, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.station import Actor
-from app.models import Commitment, Order, OrderLine, OrderStatus, Unit, Variation
+from app.models import Commitment, Customer, Order, OrderLine, OrderStatus, Unit, Variation
 from app.models.base import utcnow
+from app.domain.permissions import Permission, require
 
 DIRECT_PREFIX = "SO"
 BACK_MARKET_PREFIX = "BM"
@@ -51,9 +52,16 @@ def parse_line(text: str) -> LineRequest:
         price = Decimal(fields["price"]) if "price" in fields else None
     except (ValueError, ArithmeticError):
         raise InvalidInput(f"Order line “{text}”: qty and variation are whole numbers, price a decimal.") from None
-    if qty < 1:
-        raise InvalidInput(f"Order line “{text}”: qty must be at least 1.")
-    return LineRequest(qty, variation_id, fields.get("sku") or None, price)
+    request = LineRequest(qty, variation_id, fields.get("sku") or None, price)
+    check_line(request)
+    return request
+
+
+def check_line(line: LineRequest) -> None:
+    """A direct order's line within what the columns hold: quantity 1..10,000, a price, a SKU's length."""
+    limits.check_line_quantity(line.quantity)
+    limits.check_amount("price", line.price)
+    limits.check_length("SKU", (line.sku or "").strip() or None, OrderLine.sku)
 
 
 def get_order(session: Session, number_or_id: str | int, *, lock: bool = False) -> Order:
@@ -106,9 +114,12 @@ def new_order(
 
 
 def create_direct_order(session: Session, customer: str, lines: list[LineRequest], *, actor: Actor | None = None) -> tuple[Order, Changes]:
+    require(session, Permission.DIRECT_ORDERS)
     if not lines:
         raise InvalidInput("An order needs at least one line.")
+    limits.check_length("customer name", " ".join((customer or "").split()), Customer.name)
     for line in lines:
+        check_line(line)
         if line.variation_id is not None:
             catalog.get_variation(session, line.variation_id)
     order = new_order(
@@ -156,6 +167,13 @@ def release_commitments(session: Session, order_id: int, *, line_ids=None, reaso
         history.record(session, c.unit_id, history.RELEASED, reason, order_id=order_id, actor=actor)
     session.flush()
     return freed
+
+
+def change_order_status(session: Session, number: str | int, status_name: str) -> Changes:
+    """An operator moves an order to another status (the sync moves Back Market orders itself, through
+    set_order_status, whoever is signed in)."""
+    require(session, Permission.ORDER_STATUSES)
+    return set_order_status(session, number, status_name)
 
 
 def set_order_status(session: Session, number: str | int, status_name: str, *, actor: Actor | None = None) -> Changes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain import settings
@@ -83,22 +83,43 @@ def apply_rules(raw: int, reserve: int, max_listed: int | None) -> int:
 
 @dataclass(frozen=True)
 class Scope:
-    """The counted statuses and warehouses (ids), from the integration settings."""
+    """The counted statuses and warehouses (ids), from the integration settings.
+
+    Names resolve case-insensitively (a stored `available` counts Available). When the counted scope
+    resolves to nothing — no counted status, or warehouses chosen of which none exists — `problem`
+    says so in the manager's words: every listing would compute 0, and such zeros are never pushed.
+    """
 
     status_ids: tuple[int, ...]
     warehouse_ids: tuple[int, ...] | None  # None: every warehouse
     mode: str
+    problem: str | None = None  # why nothing is counted; None when the scope is usable
 
     @classmethod
     def load(cls, session: Session) -> Scope:
         values = settings.get_many(session, ["backmarket.statuses", "backmarket.warehouses", "backmarket.mapping"])
-        names = [n.lower() for n in values["backmarket.statuses"]]
-        status_ids = tuple(
-            session.scalars(select(InventoryStatus.id).where(InventoryStatus.name.in_(values["backmarket.statuses"])))
-        ) if names else ()
-        wh = values["backmarket.warehouses"]
-        warehouse_ids = tuple(session.scalars(select(Warehouse.id).where(Warehouse.name.in_(wh)))) if wh else None
-        return cls(status_ids or (-1,), (warehouse_ids or (-1,)) if wh else None, values["backmarket.mapping"])
+        statuses = _names(values["backmarket.statuses"])
+        status_ids = tuple(session.scalars(
+            select(InventoryStatus.id).where(func.lower(InventoryStatus.name).in_([n.lower() for n in statuses]))
+        )) if statuses else ()
+        wh = _names(values["backmarket.warehouses"])
+        warehouse_ids = tuple(session.scalars(
+            select(Warehouse.id).where(func.lower(Warehouse.name).in_([n.lower() for n in wh]))
+        )) if wh else None
+        problem = None
+        if not status_ids:
+            problem = ("no counted status matches backmarket.statuses "
+                       f"({', '.join(statuses) if statuses else 'none chosen'})")
+        elif wh and not warehouse_ids:
+            problem = f"none of the counted warehouses exists (backmarket.warehouses: {', '.join(wh)})"
+        return cls(status_ids or (-1,), (warehouse_ids or (-1,)) if wh else None, values["backmarket.mapping"], problem)
+
+
+def _names(value: object) -> list[str]:
+    """The non-blank names of a list setting, trimmed."""
+    if isinstance(value, str):
+        value = [value]
+    return [str(n).strip() for n in (value or []) if str(n).strip()]
 
 
 _UNIT_FILTER = "AND u.variation_id IN (SELECT vid FROM listing_match)"

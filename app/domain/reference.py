@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
 from app.models import Channel, Condition, Customer, Grade, InventoryStatus, OrderStatus, Warehouse
+from app.domain.permissions import Permission, require
 
 BACK_MARKET = "Back Market"
 DIRECT = "Direct"
@@ -29,6 +30,7 @@ def _next_position(session: Session, model) -> int:
 
 
 def define_warehouse(session: Session, name: str) -> Changes:
+    require(session, Permission.LISTS)
     name = _clean(name, "warehouse")
     if _by_name(session, Warehouse, name) is None:
         session.add(Warehouse(name=name))
@@ -38,6 +40,7 @@ def define_warehouse(session: Session, name: str) -> Changes:
 
 def define_status(session: Session, name: str, sellable: bool | None = None) -> Changes:
     """Add an inventory status; for an existing one, only an explicit `sellable` changes it."""
+    require(session, Permission.LISTS)
     name = _clean(name, "status")
     row = _by_name(session, InventoryStatus, name)
     if row is None:
@@ -49,6 +52,7 @@ def define_status(session: Session, name: str, sellable: bool | None = None) -> 
 
 
 def define_grade(session: Session, name: str) -> Changes:
+    require(session, Permission.LISTS)
     name = _clean(name, "grade")
     if _by_name(session, Grade, name) is None:
         session.add(Grade(name=name, position=_next_position(session, Grade)))
@@ -58,6 +62,7 @@ def define_grade(session: Session, name: str) -> Changes:
 
 def move_grade(session: Session, name: str, step: int) -> Changes:
     """Move a grade up (-1) or down (+1) in the list; positions are renumbered 1..n."""
+    require(session, Permission.LISTS)
     grades = list(session.scalars(select(Grade).order_by(Grade.position, Grade.id)))
     index = next((i for i, g in enumerate(grades) if g.name == name), None)
     if index is None:
@@ -71,6 +76,7 @@ def move_grade(session: Session, name: str, step: int) -> Changes:
 
 
 def define_condition(session: Session, code: str, name: str) -> Changes:
+    require(session, Permission.LISTS)
     code = _clean(code, "condition code").upper()
     if " " in code or ";" in code or "," in code:
         raise InvalidInput(f"A condition code is one word without ';' or ',': “{code}”.")
@@ -87,6 +93,7 @@ def define_condition(session: Session, code: str, name: str) -> Changes:
 def define_order_status(
     session: Session, name: str, is_open: bool | None = None, allows_commit: bool | None = None
 ) -> Changes:
+    require(session, Permission.LISTS)
     name = _clean(name, "order status")
     row = _by_name(session, OrderStatus, name)
     if row is None:
@@ -132,6 +139,17 @@ def _require(session: Session, model, name: str, what: str):
         known = ", ".join(session.scalars(select(model.name).order_by(model.id)))
         raise NotFound(f"Unknown {what} “{name}”. Known: {known or 'none'}.")
     return row
+
+
+def spelled(session: Session, model, name: str, what: str) -> str:
+    """A list item's name as the list spells it, whatever the case it was typed in; refuses an unknown one."""
+    return _require(session, model, name, what).name
+
+
+def names(session: Session, model) -> list[str]:
+    """Every name in a list, in the list's order."""
+    order = (model.position, model.id) if hasattr(model, "position") else (model.id,)
+    return list(session.scalars(select(model.name).order_by(*order)))
 
 
 def warehouse(session: Session, name: str) -> Warehouse:

@@ -11,10 +11,12 @@ from app.domain.errors import DomainError
 from app.domain.station import Actor
 from app.models.base import iso_z
 from app.models import Commitment, Customer, Order, Unit, UnitEvent
+from app.domain.permissions import Permission, allowed, require
 
 
 def unit_report(session: Session, raw_code: str) -> dict:
     """A unit with its whole history: every order it went out on, customer, dates, every event."""
+    require(session, Permission.LOOKUP)
     unit: Unit = inventory.find_unit(session, raw_code)
     v = unit.variation
     rows = session.execute(
@@ -52,7 +54,7 @@ def unit_report(session: Session, raw_code: str) -> dict:
         "variation_id": v.id,
         "status": unit.status.name,
         "warehouse": unit.warehouse.name,
-        "cost": str(unit.cost) if unit.cost is not None else None,
+        "cost": str(unit.cost) if unit.cost is not None and allowed(session, Permission.VIEW_COSTS) else None,
         "received_at": iso_z(unit.received_at),
         "orders": order_rows,
         "history": [
@@ -80,9 +82,11 @@ def receive_return(
     actor: Actor | None = None,
 ) -> Changes:
     """Take a shipped unit back into a chosen status and warehouse, optionally re-graded."""
+    require(session, Permission.RETURNS)
     unit = inventory.find_unit(session, raw_code, lock=True)
-    sold = settings.get(session, "inventory.sold_status")
-    if unit.status.name != sold:
+    # The one way out of the sold status (inventory.move_unit refuses it).
+    if unit.status_id != inventory.sold_status_id(session):
+        sold = settings.get(session, "inventory.sold_status")
         raise DomainError(
             f"{unit.code} is {unit.status.name}, not {sold}: only a shipped unit can be taken back.",
             reason="not_shipped",

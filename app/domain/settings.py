@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain import permissions, setting_checks, settings_audit
 from app.domain.errors import Conflict, InvalidInput
-from app.models import Setting, Variation
+from app.models import InventoryStatus, Setting, Variation, Warehouse
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class SettingSpec:
     kind: type
     default: Any
     help: str
+    internal: bool = False  # kept by RefurbDesk itself: never typed in by a user
 
 
 DEFAULT_ORDER_STATE_MAP = {
@@ -36,6 +39,7 @@ SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
         SettingSpec("catalog.sku_unique", bool, True, "two variations may not share a SKU"),
+        SettingSpec("security.idle_lock_minutes", int, 10, "minutes without a key or click before a station locks"),
         SettingSpec("inventory.sold_status", str, "Sold", "status a unit takes when shipped"),
         SettingSpec("inventory.returned_status", str, "Returned", "default status for a returned unit"),
         SettingSpec("orders.new_status", str, "New", "status of a new direct order"),
@@ -63,9 +67,17 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("shipstation.store_id", int, 0, "ShipStation store for pushed orders (0: the account's manual store)"),
         SettingSpec("shipstation.push_statuses", list, ["New", "Ready to ship"], "local order statuses pushed to ShipStation"),
         SettingSpec("shipstation.backmarket_orders", str, "push", "'push' Back Market orders, or 'skip' (connected natively)"),
-        SettingSpec("shipstation.shipments_checkpoint", str, "", "createDate of the newest ShipStation label read"),
-        SettingSpec("shipstation.fulfillments_checkpoint", str, "", "createDate of the newest ShipStation fulfillment read"),
-        SettingSpec("shipstation.last_run", dict, {}, "when the ShipStation steps last ran and what they did"),
+        SettingSpec("shipstation.shipments_checkpoint", str, "", "createDate of the newest ShipStation label read",
+                    internal=True),
+        SettingSpec("shipstation.fulfillments_checkpoint", str, "", "createDate of the newest ShipStation fulfillment read",
+                    internal=True),
+        SettingSpec("shipstation.last_run", dict, {}, "when the ShipStation steps last ran and what they did",
+                    internal=True),
+        SettingSpec("database.id", str, "", "this database's identity (a token is stored for it)", internal=True),
+        SettingSpec("database.demo", bool, False, "a demo database: it only ever talks to the local sandbox",
+                    internal=True),
+        SettingSpec("backmarket.token_for", str, "", "which database copy and address the token was stored for",
+                    internal=True),
     )
 }
 
@@ -81,6 +93,8 @@ def _spec(key: str) -> SettingSpec:
 def parse_value(key: str, text: str) -> Any:
     """Turn command-line text into the setting's type, or say why it can't be."""
     spec = _spec(key)
+    if spec.internal:
+        raise InvalidInput(f"{key} is kept by RefurbDesk itself and cannot be set by hand.")
     raw = text.strip()
     if spec.kind is bool:
         lowered = raw.lower()
@@ -96,7 +110,10 @@ def parse_value(key: str, text: str) -> Any:
             raise InvalidInput(f"{key} takes a whole number, not “{text}”.") from None
     if spec.kind is list:
         if raw.startswith("["):
-            value = json.loads(raw)
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError:
+                raise InvalidInput(f"{key} takes names separated by commas, or a JSON list.") from None
             if not isinstance(value, list):
                 raise InvalidInput(f"{key} takes a list.")
             return value
@@ -112,20 +129,37 @@ def parse_value(key: str, text: str) -> Any:
     return raw
 
 
+def _as_read(key: str, value: Any) -> Any:
+    """Choice words an older version stored unchecked (`Variation`, ` EU`) read as the checks write them."""
+    if isinstance(value, str) and (key in setting_checks.CHOICES or key == "backmarket.market"):
+        return value.strip().lower()
+    return value
+
+
 def get(session: Session, key: str) -> Any:
     spec = _spec(key)
     row = session.get(Setting, key)
     if row is None:
         return json.loads(json.dumps(spec.default))  # a copy: callers may mutate it
-    return json.loads(row.value)
+    return _as_read(key, json.loads(row.value))
 
 
-def set_(session: Session, key: str, value: Any) -> None:
+def check(key: str, value: Any) -> Any:
+    """The checks that need no database (type, choices, address, range): for a form before it is sent."""
     spec = _spec(key)
     if not isinstance(value, spec.kind) or (spec.kind is int and isinstance(value, bool)):
         raise InvalidInput(f"{key} takes a {spec.kind.__name__}, not {type(value).__name__}.")
+    return setting_checks.check_shape(key, value)
+
+
+def set_(session: Session, key: str, value: Any) -> None:
+    """The one way a setting is written: checked (names against the lists) and stored canonically."""
+    permissions.require_setting(session, key)
+    check(key, value)
+    value = setting_checks.clean(session, key, value)
     if key == "catalog.sku_unique" and value and not get(session, key):
         _refuse_shared_skus(session)
+    settings_audit.record(session, key, json.dumps(value))
     row = session.get(Setting, key)
     encoded = json.dumps(value)
     if row is None:
@@ -137,7 +171,7 @@ def set_(session: Session, key: str, value: Any) -> None:
 
 def get_many(session: Session, keys: list[str]) -> dict[str, Any]:
     rows = {r.key: r for r in session.scalars(select(Setting).where(Setting.key.in_(keys)))}
-    return {k: (json.loads(rows[k].value) if k in rows else get(session, k)) for k in keys}
+    return {k: (_as_read(k, json.loads(rows[k].value)) if k in rows else get(session, k)) for k in keys}
 
 
 def shared_skus(session: Session, limit: int = 20) -> list[tuple[str, int]]:
@@ -160,3 +194,57 @@ def _refuse_shared_skus(session: Session) -> None:
         listed = ", ".join(f"{sku} ({n} variations)" for sku, n in clashes)
         raise Conflict(f"SKUs cannot be made unique: these are shared by several variations — {listed}. "
                        "Give each variation its own SKU first.")
+
+
+def database_id(session: Session) -> str:
+    """This database's identity, made on first use: a copy keeps it, a new database gets its own."""
+    row = session.get(Setting, "database.id")
+    if row is not None and json.loads(row.value):
+        return json.loads(row.value)
+    ident = uuid.uuid4().hex
+    set_(session, "database.id", ident)
+    return ident
+
+
+@dataclass(frozen=True)
+class CountedScope:
+    """What counts towards the calculated quantities, resolved to ids.
+
+    `problem` is a one-line reason when nothing can count (no status, or warehouses named that do
+    not exist): a push with such a scope would write 0 everywhere and must be refused.
+    """
+
+    status_ids: tuple[int, ...]
+    warehouse_ids: tuple[int, ...] | None  # None: every warehouse
+    unknown: tuple[str, ...]  # names in the settings that no list item carries
+    problem: str | None
+
+    @property
+    def empty(self) -> bool:
+        return self.problem is not None
+
+
+def _resolve(session: Session, model, wanted: list[str]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    lowered = {str(n).strip().lower(): str(n) for n in wanted if str(n).strip()}
+    rows = session.execute(select(model.id, model.name).where(func.lower(model.name).in_(list(lowered)))).all() \
+        if lowered else []
+    found = {name.lower() for _, name in rows}
+    return tuple(sorted(i for i, _ in rows)), tuple(n for low, n in lowered.items() if low not in found)
+
+
+def counted_scope(session: Session) -> CountedScope:
+    """The counted statuses and warehouses, matched case-insensitively (a database an older version
+    wrote may hold `available`); a scope that resolves to nothing says so instead of counting 0."""
+    values = get_many(session, ["backmarket.statuses", "backmarket.warehouses"])
+    statuses, warehouses = list(values["backmarket.statuses"] or []), list(values["backmarket.warehouses"] or [])
+    status_ids, unknown_statuses = _resolve(session, InventoryStatus, statuses)
+    warehouse_ids, unknown_warehouses = _resolve(session, Warehouse, warehouses) if warehouses else (None, ())
+    problem = None
+    if not status_ids:
+        named = ", ".join(statuses) or "none"
+        problem = (f"No inventory status counts towards the Back Market quantities (backmarket.statuses names "
+                   f"{named}); nothing is pushed until it names a status that exists.")
+    elif warehouse_ids == ():
+        problem = (f"No warehouse counts towards the Back Market quantities (backmarket.warehouses names "
+                   f"{', '.join(warehouses)}); nothing is pushed until it names a warehouse that exists, or is empty.")
+    return CountedScope(status_ids, warehouse_ids, unknown_statuses + unknown_warehouses, problem)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from datetime import datetime
 
 from app.db import Database, sqlite_path
@@ -14,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def backup_before_upgrade(db: Database) -> str | None:
-    """Copy the SQLite file aside before migrating an existing database."""
+    """Copy the SQLite database aside (WAL included) before migrating an existing one."""
     path = sqlite_path(db.url)
     if path is None or not path.exists() or migrate.current_revision(db.engine) is None:
         return None
@@ -22,7 +21,7 @@ def backup_before_upgrade(db: Database) -> str | None:
         return None
     target = path.with_name(f"{path.name}.{datetime.now():%Y%m%d-%H%M%S}.bak")
     db.engine.dispose()
-    shutil.copy2(path, target)
+    migrate.backup_sqlite(path, target)
     log.info("backed up %s to %s before upgrading", path, target)
     return str(target)
 

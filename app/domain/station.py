@@ -6,8 +6,13 @@ import getpass
 import os
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.domain.users import UserInfo
 
 _station_name = ""
+_operator: UserInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,19 @@ def station_name() -> str:
     return (os.environ.get("REFURBDESK_STATION") or _station_name or socket.gethostname() or "station")[:80]
 
 
+def set_operator(user: UserInfo | None) -> None:
+    """The operator signed in at this station (process-wide): the GUI at sign-in, the CLI after the PIN."""
+    global _operator
+    _operator = user
+
+
+def current_operator() -> UserInfo | None:
+    return _operator
+
+
 def current_actor() -> Actor:
+    if _operator is not None:
+        return Actor(station_name(), _operator.name[:80])
     try:
         operator = os.environ.get("REFURBDESK_OPERATOR") or getpass.getuser()
     except Exception:  # no login name in some service accounts

@@ -8,6 +8,7 @@ from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, War
 from app.models.orders import Channel, Commitment, Customer, Order, OrderLine, OrderStatus
 from app.models.settings import Setting
 from app.models.shipping import ShippingAddress, ShipStationOrder
+from app.models.users import SettingChange, User
 
 __all__ = [
     "Base", "utcnow", "Setting",
@@ -16,4 +17,5 @@ __all__ = [
     "Customer", "Channel", "OrderStatus", "Order", "OrderLine", "Commitment",
     "Listing", "OutboxMessage", "QuarantinedRecord", "SyncRun", "SyncLease", "PendingPush",
     "ShippingAddress", "ShipStationOrder",
+    "User", "SettingChange",
 ]

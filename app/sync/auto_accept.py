@@ -35,9 +35,11 @@ class AcceptResult:
 
 def pending_accepts(session) -> set[str]:
     """Remote line ids ever queued for acceptance: one accept per line, even after the outbox gave up
-    (the manager then accepts or cancels it in the Back Office)."""
-    payloads = session.scalars(select(OutboxMessage.payload).where(OutboxMessage.kind == ACCEPT_LINE))
-    return {str(json.loads(p).get("line_id")) for p in payloads}
+    (the manager then retries it, or accepts or cancels it in the Back Office). Read from the indexed
+    line_ref column, never by parsing payloads."""
+    refs = session.scalars(select(OutboxMessage.line_ref).where(OutboxMessage.kind == ACCEPT_LINE,
+                                                                OutboxMessage.line_ref.is_not(None)))
+    return set(refs)
 
 
 def queue_accepts(db: Database) -> AcceptResult:
@@ -82,8 +84,9 @@ def queue_accepts(db: Database) -> AcceptResult:
                 result.not_covered.append(f"{number} {line.listing_sku}")
                 continue
             headroom[lid] -= remaining[line.id]
-            session.add(OutboxMessage(kind=ACCEPT_LINE, order_id=line.order_id, payload=json.dumps(
-                {"order_id": int(external_id), "sku": line.listing_sku, "line_id": int(line.external_id)})))
+            session.add(OutboxMessage(kind=ACCEPT_LINE, order_id=line.order_id, line_ref=str(line.external_id),
+                                      payload=json.dumps({"order_id": int(external_id), "sku": line.listing_sku,
+                                                          "line_id": int(line.external_id)})))
             orders.add(line.order_id)
             result.queued += 1
         session.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
@@ -39,6 +40,17 @@ RETRY_AFTER_CAP_SECONDS = 300.0
 LISTING_PAGE_SIZE = 50  # the spec's maximum page size
 
 
+class Interrupted(Offline):
+    """The call was given up while it waited (pacing, backoff, Retry-After) because the sync is
+    stopping. Nothing was sent during the wait, so it never counts against an outbox message."""
+
+    kind = "cancelled"
+    default_user_message = "The sync was stopped before it finished."
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, may_have_reached_server=False)
+
+
 def rfc3339(moment: datetime) -> str:
     """UTC with a `Z`, the form the spec's filter example uses; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
@@ -58,7 +70,7 @@ class BackMarketClient:
         user_agent: str | None = None,
         timeout: float = 20.0,
         max_retries: int = 4,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
         request_budget: RequestWindow | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -72,8 +84,16 @@ class BackMarketClient:
         self._base_url = _normalise_base_url(base_url)
         self.market = market
         self.max_retries = max_retries
+        # Every wait is an Event.wait: setting `interrupt` (the engine shares its stop event) ends a
+        # wait at once, and the call is given up with Interrupted. An injected `sleep` (tests) still
+        # sees every wait.
+        self.interrupt = threading.Event()
         self._sleep = sleep
         self._clock = clock
+        self._timeout = timeout
+        # Seconds one call may take, its retries and waits included (None: no cap). The engine sets
+        # it below a third of the sync lease, so no call outlives the lease it started under.
+        self.call_budget: float | None = None
         self._window = request_budget if request_budget is not None else RequestWindow(clock=clock)
         self.requests_made = 0
         self._http = httpx.Client(
@@ -101,6 +121,11 @@ class BackMarketClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def limit_calls_to(self, seconds: float) -> None:
+        """Cap one call (its retries and waits included) at `seconds`; a single try gets half of it."""
+        self.call_budget = seconds
+        self._http.timeout = httpx.Timeout(min(self._timeout, seconds / 2))
 
     # ---- listings ---------------------------------------------------------------------------
 
@@ -247,6 +272,7 @@ class BackMarketClient:
         repeatable = method == "GET" if repeatable is None else repeatable
         path = _path_of(url)
         retries = 0
+        started = self._clock()
         while True:
             self._pace()
             self.requests_made += 1
@@ -256,9 +282,10 @@ class BackMarketClient:
                 # A refused connection never reached Back Market, so even a write may go again.
                 never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
-                if (repeatable or never_sent) and retries < self.max_retries:
+                if (repeatable or never_sent) and retries < self.max_retries \
+                        and self._may_wait(started, delay := self._backoff(retries + 1)):
                     retries += 1
-                    self._wait(self._backoff(retries), f"{method} {path} failed ({reason})")
+                    self._wait(delay, f"{method} {path} failed ({reason})")
                     continue
                 raise Offline(
                     f"{method} {path}: no answer from Back Market ({reason})",
@@ -274,16 +301,23 @@ class BackMarketClient:
                         retry_after=retry_after,
                     )
                 # The edge refuses before the request is handled, so even writes may go again.
-                retries += 1
                 wait = retry_after if retry_after is not None else (
                     EDGE_BLOCK_SECONDS + random.uniform(0, EDGE_BLOCK_JITTER)
                 )
+                if not self._may_wait(started, wait):
+                    raise RateLimited(
+                        f"{method} {path}: Back Market asks to wait {wait:.0f} s, longer than one call may take "
+                        f"({self.call_budget:.0f} s); given up for now",
+                        retry_after=retry_after,
+                    )
+                retries += 1
                 self._wait(wait, f"{method} {path} rate limited")
                 continue
             if status >= 500 or status == 408:
-                if repeatable and retries < self.max_retries:
+                if repeatable and retries < self.max_retries \
+                        and self._may_wait(started, delay := self._backoff(retries + 1)):
                     retries += 1
-                    self._wait(self._backoff(retries), f"{method} {path} answered HTTP {status}")
+                    self._wait(delay, f"{method} {path} answered HTTP {status}")
                     continue
                 detail = describe_error_body(self._scrub(response.text))
                 raise ServerError(f"{method} {path}: HTTP {status} ({detail})", status=status)
@@ -301,14 +335,31 @@ class BackMarketClient:
             now = self._clock()
             wait = self._window.wait_time(now)
             while wait > 0:
-                self._sleep(wait)
+                self._nap(wait)
                 now = max(self._clock(), now + wait)
                 wait = self._window.wait_time(now)
             self._window.record(now)
 
     def _wait(self, seconds: float, why: str) -> None:
         logger.warning("%s; retrying in %.1f s", why, seconds)
-        self._sleep(seconds)
+        self._nap(seconds)
+
+    def _nap(self, seconds: float) -> None:
+        if self.interrupt.is_set():
+            raise Interrupted("the sync is stopping")
+        if self._sleep is not None:
+            self._sleep(seconds)
+        else:
+            self.interrupt.wait(seconds)
+        if self.interrupt.is_set():
+            raise Interrupted("the sync is stopping")
+
+    def _may_wait(self, started: float, seconds: float) -> bool:
+        """Whether waiting `seconds` and trying once more still fits in this call's budget."""
+        if self.call_budget is None:
+            return True
+        try_time = self._http.timeout.read or self._timeout
+        return (self._clock() - started) + seconds + try_time <= self.call_budget
 
     @staticmethod
     def _backoff(retry: int) -> float:

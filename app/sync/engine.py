@@ -6,9 +6,17 @@ frozen SyncReport leave the engine, so the GUI's QThread worker can wrap it as i
 
     engine = SyncEngine(db)                  # worker thread
     report = engine.run_once(progress, cancel)
-    engine.request_push(changes)             # any thread, on STOCK_CHANGED
-    engine.push_pending()                    # worker thread, ~1 s later
-    engine.close()                           # releases the lease
+    engine.push_pending()                    # worker thread, about once a second between cycles
+    engine.request_push(changes)             # any thread: only a wake-up (the database has the change)
+    engine.interrupt()                       # any thread: every wait ends now, the next write stops
+    engine.close()                           # any thread: releases the lease
+
+Stock changes reach the engine through the pending_pushes table, filled by database triggers in the
+same transaction as the change, whichever process made it (app/domain/pending.py). Only the lease
+holder reads it and pushes; a row is forgotten only once its listings went out. Before every remote
+write the engine fences: the sync is still switched on and the lease is still ours for longer than
+one call may take. Before raising a quantity it imports orders (Back Market lowers quantities itself
+when it sells): when orders cannot be imported, only decreases are written.
 """
 
 from __future__ import annotations
@@ -19,146 +27,43 @@ import os
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any, Callable
+from typing import Callable
 
 from app.db import Database
-from app.domain.changes import NOTHING, Changes
+from app.domain import pending, settings
+from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.events import SYNC_FINISHED, bus
-from app.domain.quantities import affected_listings
 from app.domain.station import current_actor
 from app.models import SyncRun
 from app.models.base import utcnow
 from app.sync import lease
 from app.sync.auto_accept import queue_accepts
-from app.sync.client import BackMarketClient
+from app.sync.client import BackMarketClient, Interrupted
 from app.sync.config import client_factory as default_factory
 from app.sync.errors import (AccountNotAllowed, BackMarketError, BotChallenge, FirewallBlocked, Offline,
                              RateLimited, TokenRejected)
 from app.sync.listings_import import import_listings
 from app.sync.orders_import import import_orders
-from app.sync.auto_accept import AcceptResult
-from app.sync.listings_import import ListingsResult
-from app.sync.orders_import import OrdersResult
-from app.sync.outbox import OutboxResult, send_pending
-from app.sync.push import FAST_PATH_RESERVE, PushResult, SkuBudget, push_quantities
+from app.sync.outbox import send_pending
+from app.sync.push import FAST_PATH_RESERVE, PushResult, SkuBudget, pending_increases, push_quantities
+from app.sync.report import SyncReport, Tally
+
+__all__ = ["Cancelled", "LeaseLost", "POLL_SECONDS", "SwitchedOff", "SyncEngine", "SyncReport", "Tally"]
 
 log = logging.getLogger(__name__)
 
 # After these, every later step would fail the same way (or make things worse): stop the cycle.
 STOPS_CYCLE = (TokenRejected, AccountNotAllowed, FirewallBlocked, BotChallenge, Offline, RateLimited)
+POLL_SECONDS = 1.0  # how often the lease holder reads pending_pushes (one indexed SELECT)
+RETRY_AFTER_FAILURE_SECONDS = 10.0  # a fast push that failed (offline, token, rate limit) waits this long
+CALL_SHARE_OF_LEASE = 0.3  # one HTTP call, its retries and waits included, never outlives this share
+SWITCHED_OFF = "the sync is switched off (backmarket.enabled = false)"
 TOKEN_REJECTED_MESSAGE = (
     "Back Market rejected the API token: it may have expired or been replaced. Create a new one in the "
     "Back Market Back Office (Options → Integrations) and set it in the Back Market tab or with "
     "`refurbdesk backmarket token set`."
 )
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one cycle did, in numbers and words; crosses threads (no ORM objects inside)."""
-
-    started: datetime
-    finished: datetime
-    listings_imported: int = 0
-    orders_imported: int = 0
-    orders_updated: int = 0
-    lines_accepted: int = 0
-    outbox_sent: int = 0
-    outbox_failed: int = 0
-    quantities_pushed: int = 0
-    quantities_left: int = 0  # differing quantities waiting for the hourly SKU-line budget
-    skipped_unmapped: int = 0  # listings with no calculated quantity (never written)
-    warnings: tuple[str, ...] = ()
-    error: str | None = None  # the manager's words
-    error_kind: str | None = None  # token_rejected, offline, rate_limited, firewall_blocked, ...
-    skipped: str | None = None  # e.g. "another station is syncing: <holder>"
-    changes: Changes = NOTHING
-    run_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def summary_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("changes")
-        data["started"], data["finished"] = self.started.isoformat(), self.finished.isoformat()
-        data["warnings"] = list(self.warnings[:50])
-        return data
-
-    def summary_line(self) -> str:
-        if self.skipped:
-            return f"Sync skipped: {self.skipped}."
-        text = (f"{self.listings_imported} listings, {self.orders_imported} new orders, {self.orders_updated} updated, "
-                f"{self.lines_accepted} lines accepted, {self.outbox_sent} updates sent"
-                + (f" ({self.outbox_failed} given up)" if self.outbox_failed else "")
-                + f", {self.quantities_pushed} quantities pushed"
-                + (f" ({self.quantities_left} wait for the hourly budget)" if self.quantities_left else ""))
-        if self.warnings:
-            text += f", {len(self.warnings)} warning(s)"
-        return f"Sync failed: {self.error} ({text})" if self.error else f"Sync done: {text}."
-
-
-@dataclass
-class Tally:
-    """The cycle's counts while it runs; frozen into a SyncReport at the end."""
-
-    started: datetime
-    run_id: int | None = None
-    listings: int = 0
-    imported: int = 0
-    updated: int = 0
-    accepted: int = 0
-    sent: int = 0
-    given_up: int = 0
-    pushed: int = 0
-    left: int = 0
-    unmapped: int = 0
-    warnings: list[str] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    skipped: str | None = None
-    changes: Changes = NOTHING
-
-    def fail(self, message: str, kind: str, *, detail: str | None = None) -> None:
-        self.errors.append((message, kind))
-        log.warning("sync: %s%s", message, f" ({detail})" if detail else "")
-
-    def add_listings(self, r: ListingsResult) -> None:
-        self.listings += r.imported
-        self.changes |= Changes.of(listings=r.changed_ids)
-
-    def add_orders(self, r: OrdersResult) -> None:
-        self.imported, self.updated = self.imported + r.imported, self.updated + r.updated
-        self.warnings += r.warnings
-        self.changes |= r.changes
-
-    def add_accepts(self, r: AcceptResult) -> None:
-        self.accepted += r.queued
-        self.changes |= r.changes
-
-    def add_outbox(self, r: OutboxResult) -> None:
-        self.sent, self.given_up = self.sent + r.sent, self.given_up + r.failed
-        self.warnings += r.warnings
-        self.changes |= r.changes
-
-    def add_push(self, r: PushResult) -> None:
-        self.pushed += r.pushed
-        self.left, self.unmapped = r.left, r.skipped_unmapped
-        self.warnings += r.warnings
-        self.changes |= r.changes
-
-    def freeze(self) -> SyncReport:
-        error = "; ".join(message for message, _ in self.errors) or None
-        return SyncReport(
-            started=self.started, finished=utcnow(), listings_imported=self.listings, orders_imported=self.imported,
-            orders_updated=self.updated, lines_accepted=self.accepted, outbox_sent=self.sent,
-            outbox_failed=self.given_up, quantities_pushed=self.pushed, quantities_left=self.left,
-            skipped_unmapped=self.unmapped, warnings=tuple(self.warnings), error=error,
-            error_kind=self.errors[0][1] if self.errors else None, skipped=self.skipped, changes=self.changes,
-            run_id=self.run_id)
 
 
 _HOLDER = re.compile(r"^(.*) \(pid (\d+)\)$")
@@ -170,6 +75,10 @@ class Cancelled(Exception):
 
 class LeaseLost(Exception):
     """Another station took the sync over (our lease ran out while we were busy)."""
+
+
+class SwitchedOff(Exception):
+    """backmarket.enabled was turned off (by any station) while the sync ran."""
 
 
 class SyncEngine:
@@ -184,20 +93,48 @@ class SyncEngine:
         self.budget = SkuBudget()
         self.last_report: SyncReport | None = None
         self.last_push_error: str | None = None
+        self.switched_off = False  # set when backmarket.enabled was found false
+        self.stop_event = threading.Event()  # interrupt(): every client wait ends, the next tick stops
         self._lock = threading.RLock()  # one cycle or push at a time in this process
         self._renewed_at = 0.0
-        self._pending: Changes | None = None
-        self._pending_since = 0.0
-        self._pending_lock = threading.Lock()
+        self._held = False
+        self._nudged = threading.Event()  # a local stock change: read pending_pushes now
+        self._polled_at = 0.0
+        self._retry_at = 0.0  # after a failed fast push: not before this (monotonic)
         self._in_urgent = False
         self._budget_loaded = False
+
+    # ---- switches ------------------------------------------------------------------------------
+
+    def _enabled(self) -> bool:
+        with self.db.reads() as session:
+            enabled = bool(settings.get(session, "backmarket.enabled"))
+        if not enabled and not self.switched_off:
+            log.warning("Back Market sync switched off (backmarket.enabled = false): nothing more is written")
+        self.switched_off = not enabled
+        return enabled
+
+    def interrupt(self) -> None:
+        """Any thread: end every wait (pacing, backoff, Retry-After) now; a cycle stops at its next tick."""
+        self.stop_event.set()
+        self._nudged.set()
+
+    def _client(self) -> BackMarketClient:
+        """Built before the lease is taken: a station without a usable token never holds it."""
+        client = self._factory()
+        client.interrupt = self.stop_event
+        client.limit_calls_to(self.lease_ttl * CALL_SHARE_OF_LEASE)
+        return client
 
     # ---- the lease -----------------------------------------------------------------------------
 
     def _take_lease(self) -> bool:
-        if lease.acquire(self.db, self.station, self.lease_ttl) or self._take_from_dead_process():
+        if (lease.is_free(self.db, self.station) and lease.acquire(self.db, self.station, self.lease_ttl)) \
+                or self._take_from_dead_process():
             self._renewed_at = time.monotonic()
+            self._held = True
             return True
+        self._held = False
         return False
 
     def _take_from_dead_process(self) -> bool:
@@ -220,91 +157,151 @@ class SyncEngine:
         except OSError:
             return False
 
+    def _lost(self) -> LeaseLost:
+        self._held = False
+        return LeaseLost(f"another station took the sync over: {lease.current_holder(self.db) or 'unknown'}")
+
     def keep_lease(self) -> None:
         """Renew once a third of the lease has gone by; raise LeaseLost if another station took it."""
         if time.monotonic() - self._renewed_at < self.lease_ttl / 3:
             return
         if not lease.renew(self.db, self.station, self.lease_ttl):
-            raise LeaseLost(f"another station took the sync over: {lease.current_holder(self.db) or 'unknown'}")
+            raise self._lost()
         self._renewed_at = time.monotonic()
 
+    def fence(self) -> None:
+        """Immediately before every remote write: the sync is still switched on, and the lease is still
+        ours for longer than one call may take (renewed when less is left). Reads only, mostly."""
+        if not self._enabled():
+            raise SwitchedOff(SWITCHED_OFF)
+        left = lease.seconds_left(self.db, self.station)
+        if left is None:
+            raise self._lost()
+        if left < self.lease_ttl * (1 - CALL_SHARE_OF_LEASE):
+            if not lease.renew(self.db, self.station, self.lease_ttl):
+                raise self._lost()
+            self._renewed_at = time.monotonic()
+
     def close(self) -> None:
-        with self._lock:
-            lease.release(self.db, self.station)
+        """Any thread, even while a cycle is stuck in a call: give the lease back now. The stuck cycle
+        cannot write afterwards — its next fence finds the lease gone."""
+        self._held = False
+        lease.release(self.db, self.station)
 
-    # ---- fast pushes -----------------------------------------------------------------------------
+    # ---- pending pushes (between cycles) -------------------------------------------------------
 
-    def request_push(self, changes: Changes) -> None:
-        """Thread-safe: remember a local stock change; push_pending (or a running cycle) sends it."""
-        if not changes.stock:
-            return
-        with self._pending_lock:
-            if self._pending is None:
-                self._pending, self._pending_since = changes, time.monotonic()
-            else:
-                self._pending = self._pending | changes
+    def request_push(self, changes: Changes | None = None) -> None:
+        """Any thread: a local stock change happened. Only a wake-up: the change itself is already in
+        pending_pushes, written by the database in the same transaction."""
+        if changes is None or changes.stock:
+            self._nudged.set()
 
     def has_pending_push(self) -> bool:
-        with self._pending_lock:
-            return self._pending is not None
-
-    def _take_pending(self, min_age: float) -> Changes | None:
-        with self._pending_lock:
-            if self._pending is None or time.monotonic() - self._pending_since < min_age:
-                return None
-            changes, self._pending = self._pending, None
-            return changes
+        return self._nudged.is_set()
 
     def push_pending(self) -> int:
-        changes = self._take_pending(0.0)
-        return self.push_changes(changes) if changes is not None else 0
-
-    def push_changes(self, changes: Changes) -> int:
-        """Recompute only the listings a change touched and push those that now differ."""
+        """The idle round, about once a second: keep (or try to take) the lease; as its holder, push
+        the listings pending_pushes names and forget those rows. Returns the quantities pushed."""
         with self._lock:
-            if not self._take_lease():
-                log.info("stock change not pushed here: %s holds the sync", lease.current_holder(self.db))
+            self._nudged.clear()
+            if self.stop_event.is_set() or not self._enabled():
                 return 0
+            client = None
             try:
-                client = self._factory()
-            except DomainError as exc:
-                self.last_push_error = str(exc)
+                if self._held:
+                    self.keep_lease()
+                else:
+                    if not lease.is_free(self.db, self.station) and not self._take_from_dead_process():
+                        return 0
+                    client = self._client()  # the token first: without one, never take the lease
+                    if not self._take_lease():
+                        return 0
+                if time.monotonic() < self._retry_at:
+                    return 0  # the last try failed: the lease is kept, the rows wait a little
+                with self.db.reads() as session:
+                    rows = pending.take(session)
+                if rows.empty:
+                    return 0
+                client = client or self._client()
+                result = self._push_rows(client, rows, orders_imported=False, may_import=True)
+                self.last_push_error = None
+                return result.pushed
+            except (LeaseLost, SwitchedOff, Cancelled, Interrupted) as exc:
+                log.info("pending pushes left for later: %s", exc)
                 return 0
-            try:
-                return self._push(client, changes).pushed
+            except DomainError as exc:  # no token, bad settings, a counted scope that counts nothing
+                self._push_failed(str(exc))
+                return 0
             except BackMarketError as exc:
-                self.last_push_error = exc.user_message
-                self.request_push(changes)  # keep it for the next try: a stock change must not be lost
-                log.warning("fast push failed: %s", exc.message)
+                self._push_failed(exc.user_message, exc.message)
+                wait = max(RETRY_AFTER_FAILURE_SECONDS, getattr(exc, "retry_after", None) or 0.0)
+                self._retry_at = time.monotonic() + wait
                 return 0
             finally:
-                client.close()
+                if client is not None:
+                    client.close()
 
-    def _push(self, client: BackMarketClient, changes: Changes) -> PushResult:
-        with self.db.reads() as session:
-            if not self._budget_loaded:
-                self.budget.load(session)
-                self._budget_loaded = True
-            ids = affected_listings(session, changes)
+    def _push_failed(self, words: str, detail: str | None = None) -> None:
+        if words != self.last_push_error:
+            log.warning("fast push failed (the changes stay pending): %s", detail or words)
+        self.last_push_error = words
+
+    def _push_rows(self, client: BackMarketClient, rows: pending.PendingChanges, *, orders_imported: bool,
+                   may_import: bool, tally: Tally | None = None) -> PushResult:
+        """Push the listings these pending rows name; forget the rows once nothing of theirs is left.
+        An increase goes out only after orders were imported (this cycle, or right here)."""
+        ids = None if rows.listing_ids is None else set(rows.listing_ids)
         if ids is not None and not ids:
+            self._forget(rows)
             return PushResult()
-        result = push_quantities(self.db, client, lambda _text: None, self.budget, listing_ids=ids)
-        self.last_push_error = None
+        self._load_budget()
+        increases = orders_imported
+        if not increases and may_import and pending_increases(self.db, ids):
+            increases = self._import_orders_first(client, tally)
+        result = push_quantities(self.db, client, lambda _text: None, self.budget, listing_ids=ids,
+                                 increases=increases, before_write=self.fence)
+        if not result.held_back and not result.left:
+            self._forget(rows)
         return result
 
-    def _urgent(self, client: BackMarketClient, tally: Tally) -> None:
-        """Inside a long cycle, a local stock change still reaches Back Market within seconds."""
+    def _import_orders_first(self, client: BackMarketClient, tally: Tally | None) -> bool:
+        try:
+            result = import_orders(self.db, client, lambda _text: self.fence())
+        except (LeaseLost, SwitchedOff, Cancelled, Interrupted):
+            raise
+        except Exception as exc:  # whatever it was, demand may be stale: decreases only
+            log.warning("orders not imported before raising quantities (%s): only decreases go out", exc)
+            return False
+        if tally is not None:
+            tally.add_orders(result)
+        return True
+
+    def _forget(self, rows: pending.PendingChanges) -> None:
+        with self.db.sessions.begin() as session:
+            pending.forget(session, rows.row_ids)
+
+    def _load_budget(self) -> None:
+        if not self._budget_loaded:
+            with self.db.reads() as session:
+                self.budget.load(session)
+            self._budget_loaded = True
+
+    def _urgent(self, client: BackMarketClient, tally: Tally, orders_imported: bool) -> None:
+        """Inside a long cycle, a stock change made anywhere still reaches Back Market within seconds
+        (increases only once this cycle's orders are in)."""
         if self._in_urgent:
             return
-        changes = self._take_pending(self.push_debounce)
-        if changes is None:
+        if not self._nudged.is_set() and time.monotonic() - self._polled_at < POLL_SECONDS:
+            return
+        self._nudged.clear()
+        self._polled_at = time.monotonic()
+        with self.db.reads() as session:
+            rows = pending.take(session)
+        if rows.empty:
             return
         self._in_urgent = True
         try:
-            tally.pushed += self._push(client, changes).pushed
-        except BackMarketError:
-            self.request_push(changes)
-            raise
+            tally.add_push(self._push_rows(client, rows, orders_imported=orders_imported, may_import=False), full=False)
         finally:
             self._in_urgent = False
 
@@ -320,53 +317,74 @@ class SyncEngine:
 
     def _run(self, progress: Callable[[str], None] | None, cancel: Callable[[], bool] | None) -> SyncReport:
         tally = Tally(started=utcnow())
-        if not self._take_lease():
-            tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+        if not self._enabled():
+            tally.skipped = SWITCHED_OFF
             return tally.freeze()
-        with self.db.sessions.begin() as session:
-            run = SyncRun(station=self.station[:80], started_at=tally.started)
-            session.add(run)
-            session.flush()
-            tally.run_id = run.id
-            self.budget.load(session)  # another station may have spent some since we last synced
-            self._budget_loaded = True
         try:
-            client = self._factory()
+            client = self._client()  # the token first: a station without one never takes the lease
         except DomainError as exc:
             tally.fail(str(exc), getattr(exc, "reason", "settings"))
-            return self._finish(tally)
+            return tally.freeze()
         try:
+            if not self._take_lease():
+                tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+                return tally.freeze()
+            with self.db.sessions.begin() as session:
+                run = SyncRun(station=self.station[:80], started_at=tally.started)
+                session.add(run)
+                session.flush()
+                tally.run_id = run.id
+                self.budget.load(session)  # another station may have spent some since we last synced
+                self._budget_loaded = True
             self._steps(client, tally, progress, cancel)
         finally:
             client.close()
         return self._finish(tally)
 
     def _steps(self, client: BackMarketClient, tally: Tally, progress, cancel) -> None:
+        orders = {"imported": False}
+
         def tick(text: str | None) -> None:
             if text:
                 log.debug("sync: %s", text)
                 if progress is not None:
                     progress(text)
-            if cancel is not None and cancel():
+            if self.stop_event.is_set() or (cancel is not None and cancel()):
                 raise Cancelled()
-            self.keep_lease()
-            self._urgent(client, tally)
+            self.fence()  # the outbox ticks right before each remote write
+            self._urgent(client, tally, orders["imported"])
+
+        def import_orders_step() -> None:
+            tally.add_orders(import_orders(self.db, client, tick))
+            orders["imported"] = True
+
+        def push_step() -> None:
+            with self.db.reads() as session:
+                rows = pending.take(session)
+            increases = orders["imported"]  # stale demand (orders failed): decreases only
+            result = push_quantities(self.db, client, tick, self.budget, keep_back=FAST_PATH_RESERVE,
+                                     increases=increases, before_write=self.fence)
+            tally.add_push(result)
+            if not result.held_back and not result.left and not rows.empty:
+                self._forget(rows)  # every listing was just compared, so these rows are done
 
         steps = (("listings", lambda: tally.add_listings(import_listings(self.db, client, tick))),
-                 ("orders", lambda: tally.add_orders(import_orders(self.db, client, tick))),
+                 ("orders", import_orders_step),
                  ("auto-accept", lambda: tally.add_accepts(queue_accepts(self.db))),
                  ("outbox", lambda: tally.add_outbox(send_pending(self.db, client, tick))),
-                 ("push", lambda: tally.add_push(push_quantities(self.db, client, tick, self.budget,
-                                                                 keep_back=FAST_PATH_RESERVE))))
+                 ("push", push_step))
         for name, step in steps:
             try:
                 tick(None)
                 step()
-            except Cancelled:
+            except (Cancelled, Interrupted):
                 tally.fail("The sync was stopped before it finished.", "cancelled")
                 return
             except LeaseLost as exc:
                 tally.fail(f"The sync stopped: {exc}.", "lease_lost")
+                return
+            except SwitchedOff:
+                tally.fail(f"The sync stopped: {SWITCHED_OFF}.", "disabled")
                 return
             except TokenRejected as exc:
                 tally.fail(TOKEN_REJECTED_MESSAGE, exc.kind, detail=exc.message)
@@ -379,7 +397,8 @@ class SyncEngine:
                 tally.fail(f"{name}: {exc}", getattr(exc, "reason", "refused"))
             except Exception as exc:  # a bug in one step must not hide what the others did
                 log.exception("sync step %s failed", name)
-                tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {exc})", "internal")
+                first_line = (str(exc).splitlines() or [""])[0]
+                tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {first_line})", "internal")
 
     def _finish(self, tally: Tally) -> SyncReport:
         report = tally.freeze()

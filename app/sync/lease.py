@@ -89,3 +89,23 @@ def take_over(db: Database, dead_holder: str, holder: str, ttl_seconds: float = 
             update(SyncLease).where(SyncLease.name == name, SyncLease.holder == dead_holder)
             .values(holder=holder, expires_at=now + timedelta(seconds=ttl_seconds))
         ).rowcount == 1
+
+
+def seconds_left(db: Database, holder: str, *, name: str = LEASE_NAME, now: datetime | None = None) -> float | None:
+    """How long `holder`'s lease still runs (one indexed read, no write); None when another station
+    holds it or nobody does. The fence before every remote write."""
+    now = now or utcnow()
+    with db.reads() as session:  # a read transaction: never SQLite's write lock
+        row = session.execute(select(SyncLease.holder, SyncLease.expires_at).where(SyncLease.name == name)).first()
+    if row is None or row.holder != holder:
+        return None
+    return (row.expires_at - now).total_seconds()
+
+
+def is_free(db: Database, holder: str, *, name: str = LEASE_NAME, now: datetime | None = None) -> bool:
+    """Nobody holds the lease, it ran out, or it is ours: acquire() would win. A read only, so a
+    station that does not hold the lease can ask every second without taking the write lock."""
+    now = now or utcnow()
+    with db.reads() as session:  # a read transaction: never SQLite's write lock
+        row = session.execute(select(SyncLease.holder, SyncLease.expires_at).where(SyncLease.name == name)).first()
+    return row is None or row.holder == holder or row.expires_at < now

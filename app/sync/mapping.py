@@ -17,6 +17,7 @@ from app.domain.errors import InvalidInput, NotFound
 from app.domain.quantities import Scope, calculated_quantities
 from app.models.base import iso_z
 from app.models import Listing, Order, OrderLine, OrderStatus, Variation
+from app.domain.permissions import Permission, require
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def mapping_mode(session: Session) -> str:
 
 
 def map_listing(session: Session, ref: str | int, variation_id: int) -> Changes:
+    require(session, Permission.MAPPING)
     if mapping_mode(session) != "variation":
         raise InvalidInput(
             "Listings match by SKU on their own in SKU mapping mode. To map by hand, switch with "
@@ -61,6 +63,7 @@ def map_listing(session: Session, ref: str | int, variation_id: int) -> Changes:
 
 def unmap_listing(session: Session, ref: str | int) -> Changes:
     """Lines already resolved through the old mapping keep their variation: units may be on them."""
+    require(session, Permission.MAPPING)
     listing = find_listing(session, ref)
     old = listing.variation_id
     listing.variation_id = None
@@ -70,6 +73,7 @@ def unmap_listing(session: Session, ref: str | int) -> Changes:
 
 def set_rules(session: Session, ref: str | int, reserve: int | None = None, max_listed: int | None = None,
               *, clear_max: bool = False) -> Changes:
+    require(session, Permission.MAPPING)
     listing = find_listing(session, ref)
     if reserve is not None:
         if reserve < 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.domain.bm_markets import MARKET_CURRENCY, MARKET_PLATFORM  # noqa: F401  (one definition, re-exported)
+
 PRODUCTION_HOSTS = {
     "eu": "https://www.backmarket.fr",
     "us": "https://www.backmarket.com",
@@ -14,23 +16,6 @@ PREPROD_HOSTS = {
 }
 
 DEFAULT_MARKET = {"eu": "fr-fr", "us": "en-us", "ap": "ja-jp"}
-
-# The Accept-Language codes each platform serves, with the currency a price update must carry there.
-MARKET_CURRENCY = {
-    "fr-fr": "EUR", "fr-be": "EUR", "es-es": "EUR", "de-de": "EUR", "de-at": "EUR", "it-it": "EUR",
-    "en-gb": "GBP", "nl-nl": "EUR", "pt-pt": "EUR", "en-ie": "EUR", "el-gr": "EUR", "sk-sk": "EUR",
-    "sv-se": "SEK",
-    "en-us": "USD",
-    "ja-jp": "JPY", "en-au": "AUD",
-}
-MARKET_PLATFORM = {
-    **{code: "eu" for code in (
-        "fr-fr", "fr-be", "es-es", "de-de", "de-at", "it-it", "en-gb", "nl-nl", "pt-pt", "en-ie",
-        "el-gr", "sk-sk", "sv-se",
-    )},
-    "en-us": "us",
-    "ja-jp": "ap", "en-au": "ap",
-}
 
 
 def base_url(platform: str, preprod: bool = False) -> str:

@@ -6,6 +6,14 @@ than a late increase. Writes stay inside Back Market's 2,000 SKU lines/hour; a f
 leaves the last FAST_PATH_RESERVE lines of the hour to local stock changes, which matter more.
 Quantities are re-read just before each small chunk is written, so a long budget-limited push
 never writes a number that went stale while it waited.
+
+Three guards keep a push from doing harm:
+- a counted scope that resolves to nothing (Scope.problem) refuses the whole push: zeros caused by
+  configuration are never written;
+- `increases=False` (orders could not be imported, so Back Market may have sold what we would
+  re-list) writes decreases only and counts the increases it held back;
+- `before_write` runs just before every remote write (the engine's fence: the lease is still ours,
+  the sync is still switched on).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.domain import settings
 from app.domain.changes import Changes
+from app.domain.errors import DomainError
 from app.domain.quantities import Scope, calculated_quantities
 from app.models import Listing
 from app.models.base import utcnow
@@ -72,9 +81,22 @@ class SkuBudget:
         settings.set_(session, "backmarket.sku_budget", state)
 
 
+class ScopeEmpty(DomainError):
+    """The counted statuses/warehouses resolve to nothing: every listing would be pushed as 0."""
+
+    reason = "bad_settings"
+
+
+def refuse_empty_scope(scope: Scope) -> None:
+    if scope.problem:
+        raise ScopeEmpty(f"Quantities not pushed: {scope.problem}; fix it in the Back Market tab "
+                         "— nothing was written.")
+
+
 @dataclass
 class PushResult:
     pushed: int = 0
+    held_back: int = 0  # increases not written because orders could not be imported first
     skipped_unmapped: int = 0
     left: int = 0  # differing listings left for a later cycle (budget spent)
     failed: int = 0
@@ -126,13 +148,33 @@ def _commit(db: Database, done: list[tuple[_Write, int]], errors: dict[int, str]
     errors.clear()
 
 
+def pending_increases(db: Database, listing_ids: set[int] | None) -> bool:
+    """Whether pushing these listings now would raise any of them (so orders must be imported first)."""
+    with db.reads() as session:
+        scope = Scope.load(session)
+        refuse_empty_scope(scope)
+        plan, _ = _differing(session, listing_ids, scope)
+    return any(w.quantity > w.shown for w in plan)
+
+
 def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: SkuBudget, *,
-                    listing_ids: set[int] | None = None, keep_back: int = 0) -> PushResult:
-    """Write the differing quantities (of `listing_ids`, or of every listing)."""
+                    listing_ids: set[int] | None = None, keep_back: int = 0, increases: bool = True,
+                    before_write: Callable[[], None] | None = None) -> PushResult:
+    """Write the differing quantities (of `listing_ids`, or of every listing).
+
+    Raises ScopeEmpty, writing nothing, when the counted scope resolves to nothing."""
     result = PushResult()
     with db.reads() as session:
         scope = Scope.load(session)
+        refuse_empty_scope(scope)
         plan, result.skipped_unmapped = _differing(session, listing_ids, scope)
+    if not increases:
+        result.held_back = sum(1 for w in plan if w.quantity > w.shown)
+        plan = [w for w in plan if w.quantity < w.shown]
+        if result.held_back:
+            result.warnings.append(
+                f"{result.held_back} listing quantities were not raised: orders could not be imported first, "
+                "and Back Market may have sold them; they go out once orders import.")
     if not plan:
         return result
     tick(f"Pushing {len(plan)} quantities to Back Market…")
@@ -146,11 +188,15 @@ def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: 
             ids = {w.listing_id for w in plan[position:position + CHUNK]}
             with db.reads() as session:
                 fresh, _ = _differing(session, ids, scope)
+            if not increases:
+                fresh = [w for w in fresh if w.quantity < w.shown]
             for index, write in enumerate(fresh):
                 if budget.available() - keep_back <= 0:
                     exhausted = True
                     result.left = (len(fresh) - index) + max(0, len(plan) - position - CHUNK)
                     break
+                if before_write is not None:
+                    before_write()
                 try:
                     answer = client.update_listing(write.uuid, {"quantity": write.quantity})
                 except (RequestRejected, MalformedResponse) as exc:

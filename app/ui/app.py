@@ -38,6 +38,9 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
     QCoreApplication.setOrganizationName("RefurbDesk")
     QCoreApplication.setApplicationName("RefurbDesk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from app.ui import crash
+
+    crash.install()  # an error in a slot is logged (redacted) and shown, not printed to no one
     if demo:
         app.setApplicationDisplayName("RefurbDesk (demo)")
     db = open_and_prepare(db_url)
@@ -57,3 +60,4 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         window.shutdown()
         events.close()
         db.dispose()
+        crash.uninstall()

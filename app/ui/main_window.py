@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             scanners.serial_status.connect(lambda state, detail: self.status.say(f"Serial scanner {state}: {detail}"))
         self.inventory.csv.finished.connect(self.status.say)
         self._build_menus()
+        self._install_signin(ctx)
         self.resize(1280, 800)
         saved = self._geometry.value("main_window/geometry")
         if saved is not None:
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        made = []
         for title, slot, shortcut in (
             ("&Import inventory CSV…", lambda: self.inventory.csv.import_file(), None),
             ("&Export inventory CSV…", lambda: self.inventory.csv.export_file(), None),
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 action.setShortcut(shortcut)
             file_menu.addAction(action)
+            made.append(action)
+        self.import_action, self.export_action, self.settings_action = made
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -128,6 +132,27 @@ class MainWindow(QMainWindow):
         about = QAction("&About RefurbDesk", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def _install_signin(self, ctx: UiContext) -> None:
+        """Sign-in, idle lock and role gates (nothing visible while the database has no users)."""
+        from app.ui.signin.window_gate import SignInGate
+
+        self.signin = SignInGate(self, ctx)
+        self.stack, self.signin_screen, self.idle = self.signin.stack, self.signin.screen, self.signin.idle
+        self.operator_label = self.signin.label
+        self.router.intercept = self.signin.take_scan
+
+    @property
+    def lock_action(self) -> QAction | None:
+        return self.signin.lock_action
+
+    @property
+    def switch_user_action(self) -> QAction | None:
+        return self.signin.switch_user_action
+
+    def backmarket_settings_visible(self) -> bool:
+        pages, panel = getattr(self.backmarket, "pages", None), getattr(self.backmarket, "settings_panel", None)
+        return pages is None or panel is None or pages.isTabVisible(pages.indexOf(panel))
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -140,6 +165,8 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.ctx, self, station_path=self._station_path)
         dialog.station_saved.connect(self.apply_station)
+        dialog.first_admin_added.connect(self.signin.session.switch_on)
+        dialog.operator_updated.connect(self.signin.session.refresh)
         dialog.open()
         return dialog
 
@@ -171,6 +198,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._geometry.setValue("main_window/geometry", self.saveGeometry())
         self._geometry.sync()
+        self.signin.shutdown()
         stop_sync = getattr(self.sync, "shutdown", None) or self.sync.stop
         stop_sync()
         shutdown_packing = getattr(self.packing, "shutdown", None)

@@ -54,10 +54,14 @@ class ScanRouter(QObject):
         self._say = say
         self._queue: deque[str] = deque()
         self._waiting = False  # a look-up is on the runner; later scans wait their turn
+        # Asked first (the sign-in screen while the station is locked): True means it took the scan.
+        self.intercept: Callable[[str], bool] | None = None
 
     def route(self, code: str) -> None:
         code = code.strip()
         if not code:
+            return
+        if self.intercept is not None and self.intercept(code):
             return
         self._queue.append(code)
         self._next()
@@ -83,7 +87,7 @@ class ScanRouter(QObject):
     def _after_order_lookup(self, code: str, number: str | None) -> None:
         self._waiting = False
         if number is not None:
-            log.info("scan %s opens order %s", code, number)
+            log.debug("scan %s opens order %s", code, number)
             self._open_order(number)
             self.routed.emit(code, "order")
         else:

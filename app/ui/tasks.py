@@ -7,6 +7,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.domain.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 
@@ -25,8 +27,11 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work()
+        except DomainError as exc:  # a refusal in words: the caller shows it, nothing broke
+            log.debug("background task refused: %s", exc)
+            self._deliver(self._signals.failed, exc)
         except Exception as exc:  # handed to the caller's on_error on the GUI thread
-            log.debug("background task failed", exc_info=True)
+            log.error("background task failed: %s", exc, exc_info=True)
             self._deliver(self._signals.failed, exc)
         else:
             self._deliver(self._signals.done, result)
@@ -68,8 +73,6 @@ class TaskRunner(QObject):
             signals.done.connect(on_done)
         if on_error is not None:
             signals.failed.connect(on_error)
-        else:
-            signals.failed.connect(lambda exc: log.error("background task failed: %s", exc))
         signals.done.connect(finish)
         signals.failed.connect(finish)
         self._pool.start(_Job(work, signals))

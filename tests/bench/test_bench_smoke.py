@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 from bench.__main__ import main, parse_args, run
 
@@ -16,7 +15,6 @@ KEYS = (
 
 
 def test_bench_smoke(tmp_path):
-    started = time.perf_counter()
     out = tmp_path / "bench.json"
     db = tmp_path / "bench.sqlite3"
     assert main(["--units", "2000", "--variations", "200", "--listings", "50", "--import-rows", "1000",
@@ -38,7 +36,6 @@ def test_bench_smoke(tmp_path):
     assert results["scans"]["after_scan"]["n"] == scans["ok"]["n"]
     assert results["quantities_plan_uses_status_index"] is True
     assert not db.exists()  # removed without --keep
-    assert time.perf_counter() - started < 20
 
 
 def test_bench_keys_get_pg_prefix_on_postgresql(monkeypatch):

@@ -22,6 +22,7 @@ def test_settings_get_and_set(cli):
     assert cli.run("settings", "get", "catalog.sku_unique").stdout == "true\n"
     cli.run("settings", "set", "catalog.sku_unique", "off")
     assert cli.run("settings", "get", "catalog.sku_unique").stdout == "false\n"
+    cli.run("define", "status", "Refurbished")  # a counted status must exist in the list
     cli.run("settings", "set", "backmarket.statuses", "Available,Refurbished")
     assert cli.json("settings", "get", "backmarket.statuses") == ["Available", "Refurbished"]
     bad = cli.run("settings", "set", "catalog.sku_unique", "maybe", ok=False)

@@ -40,6 +40,7 @@ def test_unit_label_and_packing_slip_as_pdf(tmp_path):
         "imei,manufacturer,model,model_number,network,capacity,color,grade,conditions,status,warehouse,sku\n"
         f"{imei},Apple,iPhone 13,A2633,Unlocked,128GB,Midnight,A,SC,Available,Main,IP13-A\n"
     )
+    assert run(tmp_path, "--db", db, "init").returncode == 0  # a new database is made by init only
     assert run(tmp_path, "--db", db, "import-inventory", str(csv)).returncode == 0
     number = run(tmp_path, "--db", db, "order", "create", "--customer", "Acme", "--line", "sku=IP13-A,qty=1").stdout.strip()
     assert run(tmp_path, "--db", db, "fulfil", number, "--scan", imei).returncode == 0
@@ -57,6 +58,7 @@ def test_unit_label_and_packing_slip_as_pdf(tmp_path):
 
 def test_label_for_an_unknown_unit_says_so(tmp_path):
     db = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    assert run(tmp_path, "--db", db, "init").returncode == 0
     result = run(tmp_path, "--db", db, "label", "unit", "356938035643809", "--pdf", str(tmp_path / "x.pdf"))
     assert result.returncode == 1
     assert "Unknown unit" in result.stderr

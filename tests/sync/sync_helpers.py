@@ -12,7 +12,7 @@ from app.domain import fulfilment, inventory, settings
 from app.domain.catalog import ProductSpec
 from app.domain.codes import luhn_check_digit
 from app.domain.setup import initialize
-from app.sync import secrets
+from app.sync.config import store_token
 from app.sync.client import BackMarketClient
 from app.sync.engine import SyncEngine, SyncReport
 from app.sync.sandbox import SandboxServer
@@ -73,7 +73,7 @@ class World:
 
     def __post_init__(self) -> None:
         configure(self.db, api_url=self.sandbox.url)
-        secrets.store_token(self.token)
+        store_token(self.db, self.token)
         self.engine = SyncEngine(self.db, self.client, station="test (pid 1)")
 
     def client(self) -> BackMarketClient:

@@ -6,13 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Order, OutboxMessage
 from app.sync.engine import SyncEngine
+from tests.polling import wait_until
 from tests.sync.sync_helpers import JANE, World, configure, make_db, pack_and_ship, receive
 
 
@@ -34,18 +34,17 @@ def test_killed_mid_cycle_then_resumed(tmp_path, sandbox, naps, token, monkeypat
     env = dict(os.environ, REFURBDESK_DATA_DIR=str(tmp_path / "data"), REFURBDESK_BACKMARKET_TOKEN=token)
     proc = subprocess.Popen([sys.executable, "-m", "app", "--db", world.db.url, "sync"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def ships():
+        return [r for r in store.request_log() if r["method"] == "POST" and r["path"] == f"/ws/orders/{first['order_id']}"
+                and (r.get("json") or {}).get("new_state") == 3]
+
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not [
-                r for r in store.request_log() if r["method"] == "POST" and r["path"] == f"/ws/orders/{first['order_id']}"
-                and (r.get("json") or {}).get("new_state") == 3]:
-            time.sleep(0.02)
-        else:
-            assert time.monotonic() < deadline, "the subprocess never sent the ship"
+        wait_until(ships, "the subprocess to send the ship")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    time.sleep(2.2)  # the sandbox finishes applying the ship the dead process sent
+    # The sandbox finishes applying the ship the dead process sent (it answers into the void).
+    wait_until(lambda: all(r.get("status") is not None for r in ships()), "the sandbox to apply the dead process's ship")
     with world.db.reads() as s:
         assert s.scalar(select(OutboxMessage.done_at).where(OutboxMessage.kind == "ship_order")) is None
 

@@ -10,7 +10,7 @@ from app.db import Database
 from app.demo.catalog import DEMO_VARIATIONS
 from app.domain import inventory, settings
 from app.domain.catalog import ProductSpec
-from app.sync import secrets
+from app.sync.config import store_token
 from app.sync.sandbox import DEMO_TOKEN, SandboxServer
 from app.ui.sync.controller import SyncController
 
@@ -34,7 +34,7 @@ def configure(db: Database, url: str, token: str | None = DEMO_TOKEN) -> None:
         settings.set_(s, "backmarket.api_url", url)
         settings.set_(s, "backmarket.interval_seconds", 3600)
     if token:
-        secrets.store_token(token)
+        store_token(db, token)
 
 
 @pytest.fixture
@@ -49,8 +49,8 @@ def test_without_a_token_it_says_not_configured_and_does_not_spin(qtbot, ctx, co
     lines: list[str] = []
     controller.state_changed.connect(lines.append)
     controller.start()
+    qtbot.waitUntil(lambda: lines == ["Back Market: not configured"], timeout=5000)  # the keyring is read off the GUI thread
     assert not controller.running
-    assert lines == ["Back Market: not configured"]
 
 
 def test_start_and_stop_twenty_times_without_a_crash(qtbot, db, ctx, controller, sandbox) -> None:

@@ -108,6 +108,16 @@ def _touch(store: SandboxStore, body: dict[str, Any], args: dict[str, str]) -> A
     return store.touch_order(int(args["order_id"]))
 
 
+@admin_route("POST", r"/orders/(?P<order_id>\d+)/wire")
+def _patch_order_wire(store: SandboxStore, body: dict[str, Any], args: dict[str, str]) -> Any:
+    return store.patch_order_wire(int(args["order_id"]), body)
+
+
+@admin_route("POST", r"/listings/(?P<sku>[^/]+)/wire")
+def _patch_listing_wire(store: SandboxStore, body: dict[str, Any], args: dict[str, str]) -> Any:
+    return store.patch_listing_wire(args["sku"], body)
+
+
 @admin_route("GET", "/requests")
 def _requests(store: SandboxStore, body: dict[str, Any], _: dict[str, str]) -> Any:
     return store.request_log()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.sync.sandbox.wire import Reply, error_v1, html_reply, json_reply
 
-FAULT_KINDS = ("429", "html403", "bot403", "500", "502", "503", "slow", "malformed", "401")
+FAULT_KINDS = ("429", "html403", "bot403", "500", "502", "503", "slow", "malformed", "401", "400")
 
 CLOUDFLARE_PAGE = """<!DOCTYPE html>
 <html lang="en-US"><head><title>Attention Required! | Cloudflare</title></head>
@@ -89,6 +89,8 @@ def fault_reply(fault: Fault) -> Reply | None:
     if kind == "malformed":
         text = json.dumps({"count": 1, "next": None, "previous": None, "results": [{"id": "x"}]})
         return Reply(200, text[: len(text) // 2].encode(), {"Content-Type": "application/json"})
+    if kind == "400":  # a refusal of this very request (a state Back Market will not move from)
+        return json_reply(400, error_v1("invalid_request", "The request was refused by the sandbox fault"))
     if kind == "401":
         return json_reply(401, error_v1("unauthorized", "Invalid authentication credentials"))
     return None

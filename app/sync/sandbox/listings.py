@@ -10,6 +10,7 @@ from typing import Any
 
 from app.sync.platforms import MARKET_CURRENCY, MARKET_PLATFORM
 from app.sync.sandbox.wire import money, refuse_plain, whole_number
+from app.sync.sandbox.wire_patch import apply_patch
 
 GRADE_STATE = {"PREMIUM": 9, "EXCELLENT": 0, "VERY_GOOD": 1, "GOOD": 2, "FAIR": 3, "STALLONE": 4}
 # Orderline `condition` is a different code space from the listing grade (api doc §5.2).
@@ -47,6 +48,7 @@ class Listing:
     offers: dict[str, Offer] = field(default_factory=dict)
     deactivated: bool = False  # state 4 is only ever set by hand, never derived
     new_battery: bool = False
+    wire_patch: dict[str, Any] = field(default_factory=dict)  # a malformed shape, for tests (wire_patch.py)
 
     def offer(self, market: str) -> Offer:
         return self.offers.get(market) or Offer(price=None, currency=MARKET_CURRENCY.get(market, "EUR"))
@@ -59,6 +61,9 @@ class Listing:
         return 2 if self.quantity > 0 else 3
 
     def to_json(self, market: str) -> dict[str, Any]:
+        return apply_patch(self._json(market), self.wire_patch)
+
+    def _json(self, market: str) -> dict[str, Any]:
         offer = self.offer(market)
         return {
             "id": self.id,

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.domain.codes import luhn_valid
 from app.sync.sandbox.wire import parse_filter_time, refuse, timestamp
+from app.sync.sandbox.wire_patch import apply_patch
 
 ADDRESS_FIELDS = (
     "first_name", "last_name", "company", "street", "street2", "postal_code", "city", "country",
@@ -117,6 +118,7 @@ class Order:
     delivery_note: str = ""
     payment_failed: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    wire_patch: dict[str, Any] = field(default_factory=dict)  # a malformed shape, for tests (wire_patch.py)
 
     def line_for_sku(self, sku: Any) -> OrderLine:
         if not isinstance(sku, str) or not sku:
@@ -168,7 +170,7 @@ class Order:
             # Only for orders not yet sent, and famously without a zone (api doc §2.2).
             dispatch = self.date_payment + timedelta(days=2)
             data["expected_dispatch_date"] = dispatch.strftime("%Y-%m-%dT%H:%M:%S")
-        return data
+        return apply_patch(data, self.wire_patch)
 
 
 def seller_update(order: Order, body: Any, *, now: datetime, luhn: bool = True) -> list[OrderLine]:

@@ -19,6 +19,7 @@ from app.sync.sandbox.limits import Limits
 from app.sync.sandbox.listings import GRADE_STATE, BatchTask, Listing, Offer, apply_update, row_fields
 from app.sync.sandbox.orders import Order, OrderLine, check_imei, check_serial, seller_update
 from app.sync.sandbox.wire import Refusal, money, refuse
+from app.sync.sandbox.wire_patch import check_patch
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class SandboxStore(CustomerSide):
         self.all_cancelled_order_state: int | None = None  # None: the order keeps its state
         self.public_url = ""
         self.clock = clock
+        self.clock_offset_seconds = 0.0  # Back Market's clock is not ours: its timestamps may be hours off
         self.tokens: dict[str, bool] = {}
         self.listings: dict[str, Listing] = {}
         self.orders: dict[int, Order] = {}
@@ -62,7 +64,7 @@ class SandboxStore(CustomerSide):
 
     def stamp(self) -> datetime:
         """Now, but strictly after the previous stamp, so date_modification always moves forward."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(timezone.utc) + timedelta(seconds=self.clock_offset_seconds)
         self._last_stamp = max(now, self._last_stamp + timedelta(microseconds=1))
         return self._last_stamp
 
@@ -207,6 +209,20 @@ class SandboxStore(CustomerSide):
             if listing is not None:
                 listing.quantity += line.quantity
 
+    def patch_order_wire(self, order_id: int, patch: dict[str, Any] | None) -> dict[str, Any]:
+        """Send this order malformed from now on (see wire_patch.py); None or {} restores it. Bumps
+        date_modification, as a real change would."""
+        with self.lock:
+            order = self._order(order_id)
+            order.wire_patch = check_patch(patch or {})
+            return self._changed(order)
+
+    def patch_listing_wire(self, sku: str, patch: dict[str, Any] | None) -> dict[str, Any]:
+        with self.lock:
+            listing = self.find_listing_by_sku(sku)
+            listing.wire_patch = check_patch(patch or {})
+            return listing.to_json("fr-fr")
+
     def order(self, order_id: int) -> dict[str, Any]:
         with self.lock:
             return self._order(order_id).to_json()
@@ -279,15 +295,18 @@ class SandboxStore(CustomerSide):
 
     def configure(self, **options: Any) -> None:
         """Change behaviour knobs: block_seconds, request_limit, window_seconds, sku_lines_per_hour,
-        task_delay_seconds, rate_limit_retry_after, rate_limit_body, luhn_check, all_cancelled_order_state."""
+        task_delay_seconds, rate_limit_retry_after, rate_limit_body, luhn_check, all_cancelled_order_state,
+        clock_offset_seconds (Back Market's clock this far from ours)."""
         on_limits = {"block_seconds", "request_limit", "window_seconds", "sku_lines_per_hour"}
         on_store = {"task_delay_seconds", "rate_limit_retry_after", "rate_limit_body", "luhn_check",
-                    "all_cancelled_order_state", "page_size_cap"}
+                    "all_cancelled_order_state", "page_size_cap", "clock_offset_seconds"}
         with self.lock:
             for name, value in options.items():
                 if name in on_limits:
                     setattr(self.limits, name, value)
                 elif name in on_store:
                     setattr(self, name, value)
+                    if name == "clock_offset_seconds":  # the clock was set: stamps follow it from now on
+                        self._last_stamp = datetime.now(timezone.utc) + timedelta(seconds=value - 1)
                 else:
                     raise ValueError(f"unknown sandbox setting {name}")

@@ -1,11 +1,14 @@
-"""Sync health: when it last ran, what it did, when it runs next, and the last error in plain words."""
+"""Sync health: when it last ran, what it did, when it runs next, the last error in plain words, and
+its warnings — with the Back Market records set aside because they could not be read — as a count
+and a list, so "order 123 set aside: line 2 has quantity 0" reaches the manager."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QListView, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from app.sync.engine import SyncReport
 from app.ui.backmarket.queries import LastRun
@@ -14,6 +17,7 @@ from app.ui.sync.controller import SyncHealth, short_reason
 _BOX = "QFrame#sync_health { background: #f6f7f9; border: 1px solid #d9dce1; border-radius: 6px; }"
 _ERROR = "QLabel { color: #c62828; font-weight: bold; }"
 _GOOD = "QLabel { color: #1e7e34; font-weight: bold; }"
+_WARN = "QLabel { color: #8a5a00; font-weight: bold; }"
 
 
 def _when(moment: datetime | None) -> str:
@@ -62,6 +66,15 @@ class SyncHealthPanel(QFrame):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(_ERROR)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # cf-ray to copy
+        self.warnings_title = QLabel("No warnings", objectName="health_warnings_title")
+        self.warnings_model = QStringListModel(self)
+        self.warnings_view = QListView(objectName="health_warnings")
+        self.warnings_view.setModel(self.warnings_model)
+        self.warnings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.warnings_view.setWordWrap(True)
+        self.warnings_view.hide()
+        self._report_warnings: list[str] = []
+        self._set_aside: list[str] = []
         self.sync_now = QPushButton("Sync now", objectName="sync_now")
         self.sync_now.setMinimumHeight(34)
         self.sync_now.clicked.connect(self.sync_now_clicked)
@@ -83,7 +96,10 @@ class SyncHealthPanel(QFrame):
         layout.addLayout(top)
         layout.addLayout(grid)
         layout.addWidget(self.error)
+        layout.addWidget(self.warnings_title)
+        layout.addWidget(self.warnings_view)
         self.error.hide()
+        self._show_warnings()
 
     def show_stored_run(self, run: LastRun | None) -> None:
         """Before this session's first cycle: what the last one (any station) did."""
@@ -95,6 +111,7 @@ class SyncHealthPanel(QFrame):
         self.last_run.setStyleSheet(_GOOD if ok else _ERROR)
         self.did.setText(did_text(run.summary))
         self._error(run.error_kind, run.error)
+        self.show_warnings([str(w) for w in run.summary.get("warnings") or []])
 
     def show_health(self, health: SyncHealth) -> None:
         busy = f" — {health.progress}" if health.busy and health.progress else ""
@@ -108,6 +125,7 @@ class SyncHealthPanel(QFrame):
             self.last_run.setStyleSheet(_GOOD if report.ok else _ERROR)
             self.did.setText(did_text(report.summary_dict()))
             self._error(report.error_kind, report.error)
+            self.show_warnings(list(report.warnings))
 
     def _error(self, kind: str | None, message: str | None) -> None:
         if not message:
@@ -115,3 +133,33 @@ class SyncHealthPanel(QFrame):
             return
         self.error.setText(f"{short_reason(kind, 'Sync failed').capitalize()}: {message}")
         self.error.show()
+
+    # --- warnings and records set aside ---------------------------------------------------------
+
+    def show_warnings(self, warnings: list[str]) -> None:
+        """The last cycle's warnings (a record set aside is listed once, from show_set_aside)."""
+        self._report_warnings = [w for w in warnings if " set aside: " not in w]
+        self._show_warnings()
+
+    def show_set_aside(self, records) -> None:
+        """Back Market records that could not be read (SetAsideRecord), until they read cleanly."""
+        self._set_aside = [record.text for record in records]
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        lines = self._set_aside + self._report_warnings
+        parts = []
+        if self._report_warnings:
+            parts.append(f"{len(self._report_warnings)} warning{'s' if len(self._report_warnings) != 1 else ''}")
+        if self._set_aside:
+            parts.append(f"{len(self._set_aside)} Back Market record{'s' if len(self._set_aside) != 1 else ''} "
+                         "set aside (could not be read)")
+        self.warnings_title.setText(" · ".join(parts) if parts else "No warnings")
+        self.warnings_title.setStyleSheet(_WARN if parts else _GOOD)
+        self.warnings_model.setStringList(lines)
+        if lines:  # the list fits its lines, up to five; more scroll
+            line = max(self.warnings_view.sizeHintForRow(0), self.warnings_view.fontMetrics().height() + 2)
+            height = min(len(lines), 5) * line + 2 * self.warnings_view.frameWidth() + 2
+            self.warnings_view.setMinimumHeight(height)
+            self.warnings_view.setMaximumHeight(height)
+        self.warnings_view.setVisible(bool(lines))

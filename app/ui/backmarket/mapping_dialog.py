@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes
+from app.domain.permissions import Permission
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
+from app.ui.signin import gates
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class MappingDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        gates.read_only_unless(Permission.MAPPING, self.problem, self.save_button, self.clear_button)
 
         self._debounce.timeout.connect(self.refresh_preview)
         self.reserve.valueChanged.connect(self._debounce.start)

@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import settings
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.sync import platforms, secrets
+from app.sync import config, platforms, secrets
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
+from app.ui.scanner import NO_SCAN_PROPERTY
+from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +45,14 @@ _BAD = "color: #c62828; font-weight: bold;"
 
 
 def _checklist(names: tuple[str, ...], checked: set[str]) -> QStandardItemModel:
+    """Ticks matched case-insensitively: an older version may have stored `available`."""
+    checked = {c.strip().lower() for c in checked}
     model = QStandardItemModel()
     for name in names:
         item = QStandardItem(name)
         item.setCheckable(True)
         item.setEditable(False)
-        item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        item.setCheckState(Qt.CheckState.Checked if name.lower() in checked else Qt.CheckState.Unchecked)
         model.appendRow(item)
     return model
 
@@ -56,14 +61,37 @@ def _checked(model: QStandardItemModel) -> list[str]:
     return [model.item(i).text() for i in range(model.rowCount()) if model.item(i).checkState() == Qt.CheckState.Checked]
 
 
+# The form's words for the setting names the domain's refusals start with.
+FIELD_LABELS = {
+    "backmarket.api_url": "Custom address", "backmarket.market": "Market", "backmarket.platform": "Platform",
+    "backmarket.mapping": "Listings map by", "backmarket.customer_name": "Customer is",
+    "backmarket.since_days": "First import looks back", "backmarket.interval_seconds": "Full sync every",
+    "backmarket.order_states": "Order state", "backmarket.statuses": "Counted inventory statuses",
+    "backmarket.warehouses": "Counted warehouses",
+}
+
+
+def in_form_words(message: str) -> str:
+    """A domain refusal ("backmarket.api_url: …") with the setting named as the form names it."""
+    for key, label in FIELD_LABELS.items():
+        if message.startswith(key):
+            return label + message[len(key):]
+    return message
+
+
 def validate(values: dict[str, Any]) -> str | None:
-    """What is wrong with these settings, in words; None when they can be saved."""
+    """What is wrong with these settings, in words; None when they can be saved.
+
+    The same checks as `refurbdesk settings set` and `backmarket configure` (settings.check); the
+    names are checked against the lists again when the save reaches the database.
+    """
+    for key, value in values.items():
+        try:
+            settings.check(key, value)
+        except DomainError as exc:
+            return in_form_words(str(exc))
     url = values["backmarket.api_url"]
-    if url and not url.startswith(("http://", "https://")):
-        return "A custom address starts with https:// (or http:// for the local sandbox)."
     market = values["backmarket.market"]
-    if market and market not in platforms.MARKET_PLATFORM:
-        return f"Unknown market “{market}”. Known: {', '.join(sorted(platforms.MARKET_PLATFORM))}."
     if market and not url and platforms.MARKET_PLATFORM[market] != values["backmarket.platform"]:
         return (f"Market {market} is on the {platforms.MARKET_PLATFORM[market].upper()} platform, "
                 f"not {values['backmarket.platform'].upper()}: a token works on one platform only.")
@@ -89,6 +117,7 @@ class BackMarketSettingsPanel(QWidget):
         self.token_state.setWordWrap(True)
         self.token_edit = QLineEdit(objectName="token_edit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
         self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
         self.store_button = QPushButton("Store token", objectName="store_token")
         self.replace_button = QPushButton("Replace token…", objectName="replace_token")
@@ -211,7 +240,8 @@ class BackMarketSettingsPanel(QWidget):
         for key, combo in self.state_combos.items():
             combo.clear()
             combo.addItems(choices.order_statuses)
-            combo.setCurrentText(v["backmarket.order_states"].get(key, ""))
+            wanted = str(v["backmarket.order_states"].get(key, "")).strip().lower()
+            combo.setCurrentIndex(next((i for i, n in enumerate(choices.order_statuses) if n.lower() == wanted), 0))
         self.statuses_view.setModel(_checklist(choices.inventory_statuses, set(v["backmarket.statuses"])))
         self.warehouses_view.setModel(_checklist(choices.warehouses, set(v["backmarket.warehouses"])))
 
@@ -247,10 +277,15 @@ class BackMarketSettingsPanel(QWidget):
 
         def done(changes) -> None:
             self._say("Settings saved ✓", ok=True)
+            self._refresh_token_state()  # a new address needs its own token
             self._ctx.events.publish(changes)
             self.saved.emit()
 
-        self._ctx.runner.run(work, done, lambda e: self._say(f"Not saved: {e}", ok=False))
+        def failed(exc: Exception) -> None:
+            text = in_form_words(str(exc)) if isinstance(exc, DomainError) else f"({type(exc).__name__})"
+            self._say(f"Not saved: {text}", ok=False)
+
+        self._ctx.runner.run(work, done, failed)
 
     # --- the token ---------------------------------------------------------------------------
 
@@ -260,9 +295,10 @@ class BackMarketSettingsPanel(QWidget):
             self._say("Paste the token first.", ok=False)
             return
         self.token_edit.clear()  # the token never stays on screen, whatever happens next
+        db = self._ctx.db
 
         def work() -> None:
-            secrets.store_token(token)
+            config.store_token(db, token)  # for this database and its current address
 
         def done(_result) -> None:
             self._say("Token stored in this computer's keyring ✓", ok=True)
@@ -278,15 +314,38 @@ class BackMarketSettingsPanel(QWidget):
         self._ctx.runner.run(work, done, failed)
 
     def _refresh_token_state(self) -> None:
-        try:
-            source = secrets.token_source()
-        except secrets.SecretStoreUnavailable as exc:
-            self._token_view(f"No keyring: {exc}", stored=False, ok=False)
+        # A keyring can block for seconds (a locked wallet, a slow D-Bus): never on the GUI thread.
+        self._token_checks = getattr(self, "_token_checks", 0) + 1
+        check = self._token_checks
+        if check == 1:
+            self.token_state.setText("Checking the keyring…")
+            for widget in (self.token_edit, self.store_button, self.replace_button):
+                widget.setVisible(False)
+
+        def shown(state) -> None:
+            if check == self._token_checks:  # an older answer must not overwrite a newer one
+                self._show_token_state(state)
+
+        db = self._ctx.db
+        run_for(self, self._ctx.runner, lambda: config.token_state(db), shown, shown)
+
+    def _show_token_state(self, state) -> None:
+        if isinstance(state, secrets.SecretStoreUnavailable):
+            self._token_view(f"No keyring: {state}", stored=False, ok=False)
             return
-        if source == "environment":
+        if isinstance(state, DomainError):
+            self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
+            return
+        if isinstance(state, Exception):
+            self._token_view(f"The keyring could not be read ({type(state).__name__}).", stored=False, ok=False)
+            return
+        if state == "environment":
             self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)
-        elif source == "keyring":
+        elif state == "keyring":
             self._token_view("token stored ✓", stored=True, ok=True)
+        elif state == "set_again":
+            self._token_view("The token must be set again for this database and address: the one stored was "
+                             "for another copy of this database or another address.", stored=False, ok=False)
         else:
             self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.ui.backmarket import queries
+from app.ui.backmarket.attention_panel import AttentionPanel
 from app.ui.backmarket.health_panel import SyncHealthPanel
 from app.ui.backmarket.listings_model import ListingsFilter, ListingsModel
 from app.ui.backmarket.mapping_dialog import MappingDialog
@@ -47,12 +48,16 @@ class BackMarketTab(QWidget):
         ctx.events.changes_applied.connect(self._on_changes)
         sync.health_changed.connect(self.health.show_health)
         sync.sync_finished.connect(lambda _report: self.reload())
+        sync.sync_finished.connect(lambda _report: self.attention.reload())
+        self.attention.loaded.connect(lambda snapshot: self.health.show_set_aside(snapshot.set_aside))
         self.health.sync_now_clicked.connect(sync.sync_now)
         self.health.show_health(sync.health())
         self.reload()
+        self.attention.reload()
 
     def _build(self) -> None:
         self.health = SyncHealthPanel(self)
+        self.attention = AttentionPanel(self._ctx, self)
         self.listings_model = ListingsModel(self)
         self.listings_proxy = ListingsFilter(self)
         self.listings_proxy.setSourceModel(self.listings_model)
@@ -91,6 +96,7 @@ class BackMarketTab(QWidget):
         listings_page = QWidget()
         page = QVBoxLayout(listings_page)
         page.addWidget(self.health)
+        page.addWidget(self.attention)
         page.addLayout(top)
         page.addWidget(self.listings_view, 1)
         page.addWidget(hint)

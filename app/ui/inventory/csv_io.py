@@ -9,7 +9,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox,
                                QProgressDialog, QTableView, QVBoxLayout, QWidget)
 
-from app.domain.csv_export import export_inventory
+from app.db import sqlite_path
+from app.domain.csv_export import export_inventory_file
 from app.domain.csv_import import CsvImportError, ImportResult, import_inventory
 from app.ui.context import UiContext
 from app.ui.widgets.guard import run_for
@@ -149,9 +150,11 @@ class CsvTransfer(QObject):
                 return
         reads = self.ctx.db.reads
 
+        database_file = sqlite_path(self.ctx.db.url)
+
         def work() -> int:
-            with reads() as session, open(path, "w", encoding="utf-8", newline="") as out:
-                return export_inventory(session, out)
+            with reads() as session:  # refuses the database file; atomic (temp file + rename)
+                return export_inventory_file(session, path, database_file=database_file)
 
         run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {n:,} units to {path}"),
                             lambda exc: self.finished.emit(f"Export failed: {exc}"))

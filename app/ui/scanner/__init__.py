@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from app.ui.scanner.serial_bridge import SerialScannerBridge
-from app.ui.scanner.wedge_filter import SCAN_TARGET_PROPERTY, WedgeScanFilter
+from app.ui.scanner.wedge_filter import NO_SCAN_PROPERTY, SCAN_TARGET_PROPERTY, WedgeScanFilter
 
-__all__ = ["SCAN_TARGET_PROPERTY", "SerialScannerBridge", "WedgeScanFilter"]
+__all__ = ["NO_SCAN_PROPERTY", "SCAN_TARGET_PROPERTY", "SerialScannerBridge", "WedgeScanFilter"]

@@ -22,6 +22,7 @@ from app.scanner.decoder import RepeatGuard, ScannerSettings, WedgeDecoder
 log = logging.getLogger(__name__)
 
 SCAN_TARGET_PROPERTY = "scan_target"
+NO_SCAN_PROPERTY = "no_scan"
 _KEY_TERMINATORS = {
     Qt.Key.Key_Return.value: "\r",
     Qt.Key.Key_Enter.value: "\r",  # the keypad Enter some scanners send
@@ -88,6 +89,9 @@ class WedgeScanFilter(QObject):
     A focused widget with the dynamic property `scan_target = True` handles scans itself (e.g.
     the tracking-number field of the ship dialog): it keeps the text and gets the Enter, and no
     signal is emitted.
+
+    Password fields and widgets marked `no_scan = True` (the token field, PIN fields) are no-scan
+    zones: a password manager types as fast as a scanner, and what it types must reach the field.
     """
 
     code_scanned = Signal(str)
@@ -118,6 +122,10 @@ class WedgeScanFilter(QObject):
         if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
             return False
         if self._is_propagation(watched, event):
+            return False
+        if _is_no_scan_zone(watched):
+            self._decoder.reset()
+            self._snapshot = None
             return False
         if kind == QEvent.Type.ShortcutOverride:
             return self._on_shortcut_override(watched, event)
@@ -152,7 +160,7 @@ class WedgeScanFilter(QObject):
             snapshot.restore()
         event.accept()
         if self._guard.accept(code, timestamp):
-            log.info("scanned %r", code)
+            log.debug("scanned %r", code)
             self.code_scanned.emit(code)
         return True
 
@@ -208,6 +216,22 @@ def _editor_of(widget: QWidget) -> QLineEdit | QPlainTextEdit | None:
     if isinstance(widget, QComboBox) and widget.isEditable():
         return widget.lineEdit()
     return None
+
+
+_SECRET_ECHO = (QLineEdit.EchoMode.Password, QLineEdit.EchoMode.PasswordEchoOnEdit, QLineEdit.EchoMode.NoEcho)
+
+
+def _is_no_scan_zone(widget: QWidget) -> bool:
+    """A password field, or a widget (or one of its parents) marked `no_scan`."""
+    editor = _editor_of(widget)
+    if isinstance(editor, QLineEdit) and editor.echoMode() in _SECRET_ECHO:
+        return True
+    node: QWidget | None = editor if editor is not None else widget
+    while node is not None:
+        if node.property(NO_SCAN_PROPERTY):
+            return True
+        node = node.parentWidget()
+    return False
 
 
 def _is_scan_target(widget: QWidget) -> bool:

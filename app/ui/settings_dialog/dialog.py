@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QTab
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
+from app.domain.permissions import Permission, lowest_role_for
 from app.station_config import StationConfig, save_station_config
 from app.ui.context import UiContext
 from app.ui.settings_dialog import store
 from app.ui.settings_dialog.lists import SPECS, ListPage
 from app.ui.settings_dialog.station import StationPage
+from app.ui.settings_dialog.users import UsersPage
+from app.ui.signin.gates import may
 from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,8 @@ class SettingsDialog(QDialog):
     lists_loaded = Signal()
     action_done = Signal(bool, str)  # accepted?, message
     station_saved = Signal(object)  # StationConfig
+    first_admin_added = Signal(object)  # UserInfo: sign-in switched on from the Users page
+    operator_updated = Signal(object)  # UserInfo changed on the Users page
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, station_path: Path | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +58,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(sku_page, "SKUs")
         self.station = StationPage(ctx.station)
         self.tabs.addTab(self.station, "This station")
+        self.users_page = self._users_page()
 
         self.message = QLabel("Changes to the lists are saved at once and shared with every station.")
         self.message.setWordWrap(True)
@@ -64,7 +70,28 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self._gate_by_role(sku_page)
         self.reload()
+
+    def _users_page(self):
+        """Admins only (anyone while there are no users: someone must create the first admin)."""
+        if not may(Permission.USERS):
+            return None
+        page = UsersPage(self.ctx)
+        page.first_admin_added.connect(self.first_admin_added)
+        page.operator_updated.connect(self.operator_updated)
+        self.tabs.addTab(page, "Users")
+        return page
+
+    def _gate_by_role(self, sku_page: QWidget) -> None:
+        """The lists and SKU rule are a manager's; a packer sees them but cannot change them."""
+        lists_ok, settings_ok = may(Permission.LISTS), may(Permission.SETTINGS)
+        for page in self.pages.values():
+            page.setEnabled(lists_ok)
+        sku_page.setEnabled(settings_ok)
+        if not (lists_ok and settings_ok):
+            self.message.setText(f"The shared lists and the SKU rule are changed by a {lowest_role_for(Permission.LISTS)} "
+                                 "or admin; this station's own settings are yours.")
 
     def reload(self) -> None:
         reads = self.ctx.db.reads

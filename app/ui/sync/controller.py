@@ -14,10 +14,11 @@ from app.domain import settings
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.sync import secrets
-from app.sync.config import ClientSettings
+from app.sync.config import ClientSettings, read_token
 from app.sync.engine import SyncEngine, SyncReport
 from app.ui.context import UiContext
 from app.ui.sync.worker import PUSH_DEBOUNCE_SECONDS, SyncWorker
+from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ SHORT_REASONS = {
     "lease_lost": "another station took over the sync",
     "cancelled": "stopped",
     "bad_settings": "check the settings",
+    "disabled": "sync switched off",
 }
 
 
@@ -86,6 +88,7 @@ class SyncController(QObject):
         self.last_push = ""
         self.progress = ""
         self._busy = False
+        self._start_request = 0  # a start waiting for the keyring; a stop or a newer start voids it
         ctx.events.changes_applied.connect(self._on_changes)
 
     # --- the interface the main window uses ------------------------------------------------
@@ -95,16 +98,26 @@ class SyncController(QObject):
         return self._thread is not None
 
     def start(self) -> None:
+        """Check the configuration off the GUI thread (the keyring may block), then launch."""
         if self._thread is not None:
             return
-        ready, why = self.configuration()
-        if not ready:
-            self._set_state(f"Back Market: {why}")
-            return
-        self._launch()
+        self._start_request += 1
+        request = self._start_request
+
+        def answered(result) -> None:
+            if request != self._start_request or self._thread is not None:
+                return  # stopped (or closed) while the keyring was being read
+            ready, why = result if isinstance(result, tuple) else (False, f"could not check the settings: {result}")
+            if not ready:
+                self._set_state(f"Back Market: {why}")
+                return
+            self._launch()
+
+        run_for(self, self._ctx.runner, self.configuration, answered, answered)
 
     def stop(self, wait_ms: int = STOP_WAIT_MS) -> bool:
         """Cancel, quit, wait. True when the thread really ended (False: parked until it does)."""
+        self._start_request += 1  # a start still reading the keyring launches nothing now
         thread, worker = self._thread, self._worker
         if thread is None or worker is None:
             return True
@@ -114,7 +127,11 @@ class SyncController(QObject):
         thread.quit()
         ended = thread.wait(wait_ms)
         if not ended:  # stuck in a network call: keep both alive until the thread really ends
-            log.warning("sync thread still finishing a request; parked")
+            log.warning("sync thread still finishing a request; parked, and its lease released")
+            try:
+                worker.release_lease()  # from this thread: another station may sync at once
+            except Exception:
+                log.warning("sync lease not released", exc_info=True)
             self._parked.append((thread, worker))
             thread.finished.connect(self._reap_parked)
         self._busy = False
@@ -141,9 +158,11 @@ class SyncController(QObject):
             self._worker.sync_now()
 
     def configuration(self) -> tuple[bool, str]:
-        """(ready, why not) — a token in the keyring or the environment, a usable address, switched on."""
+        """(ready, why not) — a token in the keyring or the environment, a usable address, switched on.
+
+        Reads the keyring: call it on the task runner, never on the GUI thread."""
         try:
-            token = secrets.read_token()
+            token = read_token(self._ctx.db)  # the token stored for this database and address
         except secrets.SecretStoreUnavailable:
             return False, short_reason("no_keyring")
         if not token:
@@ -274,6 +293,8 @@ class SyncController(QObject):
     @staticmethod
     def _report_line(report: SyncReport) -> str:
         if report.skipped:
+            if "switched off" in report.skipped:
+                return "Back Market: sync switched off"
             return "Back Market: another station is syncing"
         if report.error:
             return f"Back Market: {short_reason(report.error_kind, 'sync failed')}"

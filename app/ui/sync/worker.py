@@ -1,8 +1,11 @@
 """The Back Market sync on its own thread: a QObject moved to a QThread, looping over SyncEngine.
 
 The loop blocks its thread on a threading.Event (no Qt event loop is needed inside), so every way
-in — a stock change, "Sync now", stop — is a thread-safe flag plus a wake-up. Only strings and the
-engine's frozen SyncReport leave through signals; the worker never touches a widget.
+in — a stock change, "Sync now", stop — is a thread-safe flag plus a wake-up. Between cycles it runs
+the engine's idle round about once a second: that renews the lease (or takes a free one) and, as
+the holder, pushes the stock changes any station or process recorded in pending_pushes. A local
+change only wakes it early. Only strings and the engine's frozen SyncReport leave through signals;
+the worker never touches a widget.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from app.db import Database
 from app.domain import settings
 from app.domain.changes import Changes
-from app.sync.engine import SyncEngine
+from app.sync import lease
+from app.sync.engine import POLL_SECONDS, SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +43,21 @@ class SyncWorker(QObject):
 
     def __init__(self, db: Database, engine_factory: Callable[[Database], SyncEngine] | None = None,
                  *, ident: int = 0, push_debounce: float = PUSH_DEBOUNCE_SECONDS,
-                 first_cycle_delay: float = 0.0) -> None:
+                 first_cycle_delay: float = 0.0, poll_seconds: float = POLL_SECONDS) -> None:
         super().__init__()
         self.ident = ident
         self._db = db
         self._engine_factory = engine_factory or (lambda database: SyncEngine(database))
         self._engine: SyncEngine | None = None
         self._engine_lock = threading.Lock()
-        self._early: Changes | None = None  # stock changes that came before the engine existed
         self._debounce = push_debounce
         self._cancel = threading.Event()
         self._wake = threading.Event()
         self._cycle_now = threading.Event()
         self._first_delay = first_cycle_delay
+        self._poll = poll_seconds
+        self._last_error = ""
+        self.station: str | None = None  # the engine's lease name, once it exists
         self.cycles = 0
         self.pushes = 0
 
@@ -61,10 +67,8 @@ class SyncWorker(QObject):
         if not isinstance(changes, Changes) or not changes.stock:
             return
         with self._engine_lock:
-            if self._engine is None:
-                self._early = changes if self._early is None else self._early | changes
-            else:
-                self._engine.request_push(changes)
+            if self._engine is not None:
+                self._engine.request_push(changes)  # a wake-up: the change is in pending_pushes already
         self._wake.set()
 
     def sync_now(self) -> None:
@@ -75,6 +79,15 @@ class SyncWorker(QObject):
         """Raise the cancel flag: a running cycle stops at its next page or write."""
         self._cancel.set()
         self._wake.set()
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.interrupt()  # pacing, backoff and Retry-After waits end now
+
+    def release_lease(self) -> None:
+        """Any thread (the GUI's, when this one is stuck in a call): give the lease back through a
+        fresh database connection. The stuck call cannot write afterwards: its fence finds it gone."""
+        if self.station is not None:
+            lease.release(self._db, self.station)
 
     @property
     def cancelled(self) -> bool:
@@ -89,9 +102,9 @@ class SyncWorker(QObject):
             engine.push_debounce = self._debounce
             with self._engine_lock:
                 self._engine = engine
-                if self._early is not None:
-                    engine.request_push(self._early)
-                    self._early = None
+                self.station = engine.station
+                if self._cancel.is_set():
+                    engine.interrupt()
             self._loop(engine)
         except Exception as exc:  # the thread must end cleanly whatever happens
             log.exception("sync worker failed")
@@ -122,13 +135,13 @@ class SyncWorker(QObject):
                 self._cycle(engine)
                 next_cycle = time.monotonic() + self._interval()
                 continue
-            if engine.has_pending_push():
-                if self._cancel.wait(self._debounce):  # coalesce the burst
-                    break
-                self._push(engine)
-                continue
-            self._wake.wait(max(0.05, next_cycle - time.monotonic()))
+            woke = self._wake.wait(min(self._poll, max(0.0, next_cycle - time.monotonic())))
             self._wake.clear()
+            if self._cancel.is_set() or self._cycle_now.is_set():
+                continue
+            if woke and engine.has_pending_push() and self._cancel.wait(self._debounce):  # coalesce the burst
+                break
+            self._push(engine)
 
     def _cycle(self, engine: SyncEngine) -> None:
         self.sync_started.emit(self.ident)
@@ -145,11 +158,15 @@ class SyncWorker(QObject):
         self.progress_changed.emit(self.ident, text)
 
     def _push(self, engine: SyncEngine) -> None:
+        """The idle round: renew or take the lease, push pending changes. Tells only of news."""
         try:
             pushed = engine.push_pending()
+            error = engine.last_push_error or ""
         except Exception as exc:
-            log.exception("fast push failed")
-            self.push_finished.emit(self.ident, 0, f"{type(exc).__name__}: {exc}")
-            return
-        self.pushes += 1
-        self.push_finished.emit(self.ident, pushed, engine.last_push_error or "")
+            log.exception("pending push round failed")
+            pushed, error = 0, f"{type(exc).__name__}: {exc}"
+        if pushed:
+            self.pushes += 1
+        if pushed or error != self._last_error:
+            self.push_finished.emit(self.ident, pushed, error)
+        self._last_error = error
