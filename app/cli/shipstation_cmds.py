@@ -92,6 +92,7 @@ def cmd_key_set(args) -> int:
     from app.integrations.shipstation import secrets
     from app.integrations.shipstation.config import key_binding
 
+    _require_key_rights(args)
     text = sys.stdin.readline().strip() if not sys.stdin.isatty() else input("ShipStation KEY:SECRET: ").strip()
     if not text:
         raise InvalidInput("No key given on stdin: write KEY:SECRET.")
@@ -106,9 +107,18 @@ def cmd_key_clear(args) -> int:
     from app.integrations.shipstation import secrets
     from app.integrations.shipstation.config import key_binding
 
+    _require_key_rights(args)
     secrets.delete_key(key_binding(database(args)))
     print("ShipStation key removed from the system keyring.")
     return 0
+
+
+def _require_key_rights(args) -> None:
+    """A manager's job, like the Back Market token: checked before anything is read or stored."""
+    from app.domain import permissions
+
+    with database(args).reads() as s:
+        permissions.require_token(s)
 
 
 def cmd_key_status(args) -> int:

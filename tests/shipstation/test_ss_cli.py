@@ -128,3 +128,33 @@ def test_stores_and_status_against_the_sandbox_and_the_key_in_no_file(tmp_path, 
     for path in written:
         data = path.read_bytes()
         assert b"test-api-secret" not in data and b"test-api-key" not in data, path
+
+
+def test_with_operators_a_packer_may_not_touch_the_key_or_settings_but_the_sync_keeps_its_checkpoints(
+        db_url, monkeypatch, memory_keyring, capsys, sandbox, client):
+    from app.domain import users
+    from app.domain.station import set_operator
+    from tests.shipstation.ss_helpers import steps
+
+    db = open_database(db_url)
+    enable(db, sandbox)
+    with db.sessions.begin() as s:
+        users.add_user(s, "Ada", "admin", "9876")
+        set_operator(users.authenticate(s, "Ada", "9876"))
+        users.add_user(s, "Sam", "packer", "1234")
+    set_operator(None)
+    monkeypatch.setenv("REFURBDESK_OPERATOR", "Sam")
+    monkeypatch.setenv("REFURBDESK_PIN", "1234")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-key:a-secret\n"))
+    try:
+        assert main(["--db", db_url, "shipstation", "key", "set"]) == 1
+        assert "manager" in capsys.readouterr().err and memory_keyring.secrets == {}
+        assert main(["--db", db_url, "shipstation", "configure", "--enabled", "off"]) == 1
+        assert "manager" in capsys.readouterr().err
+        with db.sessions.begin() as s:
+            set_operator(users.authenticate(s, "Sam", "1234"))
+        steps(db, client)  # a packer's station runs the sync: checkpoints and health are the program's own
+        with db.reads() as s:
+            assert settings.get(s, "shipstation.last_run")["error"] is None
+    finally:
+        set_operator(None)
