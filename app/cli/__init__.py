@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "app.cli.inventory_cmds",
     "app.cli.order_cmds",
     "app.cli.backmarket_cmds",
+    "app.cli.shipstation_cmds",
     "app.cli.sync_cmds",
     "app.cli.label_cmds",
     "app.cli.selfcheck_cmds",

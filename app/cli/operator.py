@@ -20,6 +20,7 @@ NO_OPERATOR = {
     ("app.cli.setup_cmds", "cmd_init"),
     ("app.cli.selfcheck_cmds", "cmd_self_check"),
     ("app.cli.backmarket_cmds", "cmd_sandbox"),
+    ("app.cli.shipstation_cmds", "cmd_sandbox"),
     ("app.cli.gui_cmds", "cmd_gui"),
     ("app.cli.gui_cmds", "cmd_demo"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from app.cli.common import database, print_json, publish
-from app.domain import fulfilment, orders
+from app.domain import addresses, fulfilment, orders
 from app.domain.errors import ScanRefused
 from app.domain.orders_view import orders_rows
 
@@ -17,6 +17,8 @@ def register(sub) -> None:
     c.add_argument("--customer", required=True)
     c.add_argument("--line", action="append", required=True, metavar="variation=ID,qty=N | sku=SKU,qty=N",
                    help="a line (repeat for several)")
+    c.add_argument("--ship-to", metavar="name=…,street1=…,city=…,postal_code=…,country=FR",
+                   help="the structured shipping address (also street2, street3, company, state, phone, email)")
     c.set_defaults(handler=cmd_order_create)
     st = osub.add_parser("status", help="move an order to another status")
     st.add_argument("number")
@@ -47,9 +49,12 @@ def register(sub) -> None:
 
 def cmd_order_create(args) -> int:
     lines = [orders.parse_line(text) for text in args.line]
+    ship_to = addresses.parse_ship_to(args.ship_to) if args.ship_to else None  # refused before anything is written
     db = database(args)
     with db.sessions.begin() as s:
         order, changes = orders.create_direct_order(s, args.customer, lines)
+        if ship_to is not None:
+            addresses.set_address(s, order.id, ship_to)
         number = order.number
     publish(changes)
     print(number)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import lock_first
-from app.domain import orders, reference, settings
+from app.domain import addresses, orders, reference, settings
 from app.domain.changes import Changes
 from app.domain.errors import NotFound
 from app.models import Commitment, Listing, Order, OrderLine, OrderStatus, Unit, Variation
@@ -309,6 +309,7 @@ def upsert_order(session: Session, remote: dict[str, Any], cfg: OrderSettings, *
     fresh = order is None
     if order is None:
         order = _new_order(session, remote, cfg, out)
+    addresses.keep_back_market_address(session, order.id, remote.get("shipping_address"))
     known = {line.external_id: line for line in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id))}
     touched = False
     for remote_line in remote.get("orderlines") or []:

@@ -7,6 +7,7 @@ from app.models.catalog import Condition, Grade, Product, Variation, VariationCo
 from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, Warehouse
 from app.models.orders import Channel, Commitment, Customer, Order, OrderLine, OrderStatus
 from app.models.settings import Setting
+from app.models.shipping import ShippingAddress, ShipStationOrder
 from app.models.users import SettingChange, User
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "Warehouse", "InventoryStatus", "Unit", "UnitCode", "UnitEvent",
     "Customer", "Channel", "OrderStatus", "Order", "OrderLine", "Commitment",
     "Listing", "OutboxMessage", "QuarantinedRecord", "SyncRun", "SyncLease", "PendingPush",
+    "ShippingAddress", "ShipStationOrder",
     "User", "SettingChange",
 ]
