@@ -373,32 +373,65 @@ class SyncEngine:
                  ("auto-accept", lambda: tally.add_accepts(queue_accepts(self.db))),
                  ("outbox", lambda: tally.add_outbox(send_pending(self.db, client, tick))),
                  ("push", push_step))
+        if self._backmarket_steps(steps, tally, tick):
+            self._shipstation_step(tally, tick)
+
+    def _backmarket_steps(self, steps, tally: Tally, tick) -> bool:
+        """Run the Back Market steps; False when the whole cycle must stop (cancelled, lease lost, switched off)."""
         for name, step in steps:
             try:
                 tick(None)
                 step()
             except (Cancelled, Interrupted):
                 tally.fail("The sync was stopped before it finished.", "cancelled")
-                return
+                return False
             except LeaseLost as exc:
                 tally.fail(f"The sync stopped: {exc}.", "lease_lost")
-                return
+                return False
             except SwitchedOff:
                 tally.fail(f"The sync stopped: {SWITCHED_OFF}.", "disabled")
-                return
+                return False
             except TokenRejected as exc:
                 tally.fail(TOKEN_REJECTED_MESSAGE, exc.kind, detail=exc.message)
-                return
+                return True  # Back Market is out of reach; ShipStation is not
             except BackMarketError as exc:
                 tally.fail(f"{name}: {exc.user_message}", exc.kind, detail=exc.message)
                 if isinstance(exc, STOPS_CYCLE):
-                    return
+                    return True
             except DomainError as exc:
                 tally.fail(f"{name}: {exc}", getattr(exc, "reason", "refused"))
             except Exception as exc:  # a bug in one step must not hide what the others did
                 log.exception("sync step %s failed", name)
                 first_line = (str(exc).splitlines() or [""])[0]
                 tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {first_line})", "internal")
+        return True
+
+    def _shipstation_step(self, tally: Tally, tick) -> None:
+        """ShipStation after Back Market, under the same lease (its own settings switch it on)."""
+        from app.integrations.shipstation.steps import run_shipstation_cycle
+
+        try:
+            result = run_shipstation_cycle(self.db, tick)
+        except (Cancelled, Interrupted):
+            tally.fail("The sync was stopped before it finished.", "cancelled")
+            return
+        except LeaseLost as exc:
+            tally.fail(f"The sync stopped: {exc}.", "lease_lost")
+            return
+        except SwitchedOff:
+            tally.fail(f"The sync stopped: {SWITCHED_OFF}.", "disabled")
+            return
+        except Exception as exc:  # a bug there must not hide what the Back Market steps did
+            log.exception("ShipStation steps failed")
+            first_line = (str(exc).splitlines() or [""])[0]
+            tally.fail(f"shipstation: unexpected error ({type(exc).__name__}: {first_line})", "internal")
+            return
+        if result is None:
+            return
+        tally.changes |= result.changes
+        tally.warnings += [f"ShipStation: {w}" for w in result.warnings]
+        if result.error:
+            tally.fail(f"ShipStation: {result.error}", result.error_kind or "shipstation")
 
     def _finish(self, tally: Tally) -> SyncReport:
         report = tally.freeze()

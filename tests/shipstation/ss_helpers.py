@@ -64,12 +64,14 @@ def outgoing(number: str, *, codes: tuple[str, ...] = (), status: str = "awaitin
     return OutgoingOrder(**fields)
 
 
-def enable(db, sandbox: SandboxServer, **values) -> None:
-    """ShipStation on, pointed at the sandbox (plus any other shipstation.* values)."""
+def enable(db, sandbox: SandboxServer, *, in_sync_cycle: bool = False, **values) -> None:
+    """ShipStation pointed at the sandbox (plus any other shipstation.* values). The tests drive the
+    steps with their own client, which runs them whatever the switch says; `in_sync_cycle` also
+    switches them on inside the Back Market sync cycle (which then needs a key of its own)."""
     from app.domain import settings
 
     with db.sessions.begin() as s:
-        settings.set_(s, "shipstation.enabled", True)
+        settings.set_(s, "shipstation.enabled", in_sync_cycle)
         settings.set_(s, "shipstation.api_url", sandbox.url)
         for key, value in values.items():
             settings.set_(s, f"shipstation.{key}", value)

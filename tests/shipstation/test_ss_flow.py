@@ -247,3 +247,30 @@ def _direct_order(db, line: str) -> str:
 def test_orders_rows_unchanged(db):
     with db.reads() as s:
         assert orders_rows(s) == [] and settings.get(s, "shipstation.push_statuses") == ["New", "Ready to ship"]
+
+
+def test_the_sync_cycle_runs_the_shipstation_steps_after_back_market(db, bm, sandbox, monkeypatch):
+    """`refurbdesk sync` and the app's sync worker run one cycle: Back Market, then ShipStation."""
+    world = _world(db, bm)
+    receive(world.db, "PX7-128", 1)
+    enable(world.db, sandbox, in_sync_cycle=True)
+    number = _direct_order(world.db, "sku=PX7-128,qty=1")
+    monkeypatch.setenv("REFURBDESK_SHIPSTATION_KEY", "test-api-key:test-api-secret")
+    report = world.cycle()
+    assert report.ok, report.error
+    assert remote_order(sandbox, number)["orderStatus"] == "awaiting_shipment"
+
+    admin(sandbox, "POST", f"/orders/{number}/label",
+          {"tracking_number": "1Z999AA10123456784", "carrier_code": "ups", "cost": 9.5})
+    world.cycle()
+    link, _order = _link(world.db, number)
+    assert link.waiting_for_packing  # the unit is not scanned yet: the packer is told, nothing ships
+
+
+def test_a_shipstation_failure_does_not_hide_what_back_market_did(db, bm, sandbox):
+    world = _world(db, bm)
+    enable(world.db, sandbox, in_sync_cycle=True)  # on, but no key set
+    bm.store.add_listing("IP13-128-A", "iPhone 13 128GB", "EXCELLENT", "429.00", quantity=1)
+    report = world.cycle()
+    assert report.listings_imported == 1
+    assert report.error and report.error.startswith("ShipStation: No ShipStation API key is set")

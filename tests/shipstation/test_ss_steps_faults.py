@@ -68,7 +68,7 @@ def test_a_rate_limit_longer_than_a_call_may_wait_ends_the_steps_as_rate_limited
 
 def test_the_cycle_entry_point_when_off_and_without_a_key(db, sandbox, monkeypatch):
     assert run_shipstation_cycle(db) is None  # off by default
-    enable(db, sandbox)
+    enable(db, sandbox, in_sync_cycle=True)
     result = run_shipstation_cycle(db)
     assert result.error_kind == "no_key" and "shipstation key set" in result.error
     monkeypatch.setenv("REFURBDESK_SHIPSTATION_KEY", KEY)
