@@ -75,7 +75,7 @@ def test_the_token_field_is_a_no_scan_zone(qtbot, ctx) -> None:
 def test_the_settings_panel_reads_the_keyring_off_the_gui_thread(qtbot, ctx, watched) -> None:
     panel = BackMarketSettingsPanel(ctx)
     qtbot.addWidget(panel)
-    qtbot.waitUntil(lambda: panel.token_state.text() == "token stored ✓", timeout=5000)
+    qtbot.waitUntil(lambda: panel.token_state.text() == "token stored ✓", timeout=15000)
     assert watched.readers and threading.main_thread() not in watched.readers
 
 
@@ -86,7 +86,7 @@ def test_the_sync_controller_reads_the_keyring_off_the_gui_thread(qtbot, ctx, wa
         lines: list[str] = []
         controller.state_changed.connect(lines.append)
         controller.start()
-        qtbot.waitUntil(lambda: lines == ["Back Market: not configured"], timeout=5000)
+        qtbot.waitUntil(lambda: lines == ["Back Market: not configured"], timeout=15000)
         assert watched.readers and threading.main_thread() not in watched.readers
         assert not controller.running
     finally:
