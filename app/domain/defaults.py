@@ -35,6 +35,10 @@ ORDER_STATUSES = (
     ("Refunded", False, False),
 )
 CHANNELS = (reference.DIRECT, reference.BACK_MARKET)
+# What purchasing, grading and vendor returns need (PRODUCT.md): added to an existing database too,
+# when missing, because the receiving and RMA flows move units into them by name.
+UNGRADED = "Ungraded"
+PURCHASING_STATUSES = ("Incoming", "Processing", "Repair", "Vendor RMA", "Returned to vendor", "Written off")
 
 
 def add_defaults(session: Session) -> None:
@@ -60,3 +64,27 @@ def add_defaults(session: Session) -> None:
             reference.define_order_status(session, name, is_open, allows_commit)
     for name in CHANNELS:
         reference.channel(session, name)
+    add_purchasing_defaults(session)
+
+
+def add_purchasing_defaults(session: Session) -> None:
+    """The statuses purchasing moves units into (not sellable) and the grade *Ungraded*, kept last
+    in the grade order, added when missing (matched case-insensitively; a manager's list is kept)."""
+    from sqlalchemy import func, select
+
+    from app.models import Grade, InventoryStatus
+
+    # Plain inserts, no permission asked: `init` runs before anyone signs in.
+    for name in PURCHASING_STATUSES:
+        if session.scalar(select(InventoryStatus.id).where(func.lower(InventoryStatus.name) == name.lower())) is None:
+            position = (session.scalar(select(func.max(InventoryStatus.position))) or 0) + 1
+            session.add(InventoryStatus(name=name, sellable=False, position=position))
+            session.flush()
+    ungraded = session.scalar(select(Grade).where(func.lower(Grade.name) == UNGRADED.lower()))
+    last = session.scalar(select(func.max(Grade.position))) or 0
+    if ungraded is None:
+        session.add(Grade(name=UNGRADED, position=last + 1))
+    elif ungraded.position < last or session.scalar(
+            select(func.count(Grade.id)).where(Grade.position == last, Grade.id != ungraded.id)):
+        ungraded.position = last + 1
+    session.flush()

@@ -41,15 +41,18 @@ class Permission(enum.Enum):
     MAPPING = "map listings or set their rules"
     OUTBOX = "retry the Back Market outbox"
     PURCHASING = "do purchasing and vendor returns"
+    OVER_RECEIVE = "receive more units than a purchase order line's quantity"
+    GRADE = "import diagnostics results (grade units)"
     USERS = "manage users"
     SECURITY = "change security settings"
 
 
 _PACKER = frozenset({Permission.PACK, Permission.RECEIVE, Permission.LOOKUP, Permission.MOVE, Permission.RETURNS,
-                     Permission.LABELS, Permission.SYNC})
+                     Permission.LABELS, Permission.SYNC, Permission.GRADE})
 _MANAGER = _PACKER | {Permission.VIEW_COSTS, Permission.CATALOG, Permission.LISTS, Permission.SETTINGS,
                       Permission.CSV, Permission.DIRECT_ORDERS, Permission.ORDER_STATUSES, Permission.INTEGRATIONS,
-                      Permission.TOKENS, Permission.MAPPING, Permission.OUTBOX, Permission.PURCHASING}
+                      Permission.TOKENS, Permission.MAPPING, Permission.OUTBOX, Permission.PURCHASING,
+                      Permission.OVER_RECEIVE}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "packer": _PACKER,
     "manager": frozenset(_MANAGER),

@@ -55,7 +55,12 @@ def define_grade(session: Session, name: str) -> Changes:
     require(session, Permission.LISTS)
     name = _clean(name, "grade")
     if _by_name(session, Grade, name) is None:
-        session.add(Grade(name=name, position=_next_position(session, Grade)))
+        # "Ungraded" (purchasing's placeholder until diagnostics grade a unit) stays last.
+        ungraded = _by_name(session, Grade, "Ungraded")
+        position = _next_position(session, Grade)
+        if ungraded is not None and ungraded.position == position - 1:
+            position, ungraded.position = ungraded.position, position
+        session.add(Grade(name=name, position=position))
         session.flush()
     return Changes.of(catalog=True, message=f"Grade {name}")
 

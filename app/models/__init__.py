@@ -2,6 +2,8 @@
 
 from app.models.backmarket import Listing, OutboxMessage, QuarantinedRecord, SyncLease, SyncRun
 from app.models.pending import PendingPush
+from app.models.purchasing import (DiagnosticRun, LandedCost, LandedCostShare, Manifest, ManifestRow, PurchaseOrder,
+                                   PurchaseOrderLine, Receipt, Vendor)
 from app.models.base import Base, utcnow
 from app.models.catalog import Condition, Grade, Product, Variation, VariationCondition
 from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, Warehouse
@@ -9,6 +11,7 @@ from app.models.orders import Channel, Commitment, Customer, Order, OrderLine, O
 from app.models.settings import Setting
 from app.models.shipping import ShippingAddress, ShipStationOrder
 from app.models.users import SettingChange, User
+from app.models.vendor_returns import VendorRma, VendorRmaLine
 
 __all__ = [
     "Base", "utcnow", "Setting",
@@ -18,4 +21,6 @@ __all__ = [
     "Listing", "OutboxMessage", "QuarantinedRecord", "SyncRun", "SyncLease", "PendingPush",
     "ShippingAddress", "ShipStationOrder",
     "User", "SettingChange",
+    "Vendor", "PurchaseOrder", "PurchaseOrderLine", "Manifest", "ManifestRow", "Receipt", "LandedCost",
+    "LandedCostShare", "DiagnosticRun", "VendorRma", "VendorRmaLine",
 ]

@@ -22,6 +22,9 @@ PACKING_STATION_WRITES: dict[str, str] = {
     "order_lines": "UPDATE",  # the line lock while a scan fills it; closing lines at shipping
     "outbox": "INSERT",  # a Back Market order's shipment, sent later by the sync
     "pending_pushes": "INSERT",  # written by the database triggers on every stock change
+    "po_receipts": "INSERT",  # a unit received against a purchase order line
+    "purchase_orders": "UPDATE (status, updated_at)",  # placed → partially received → received as units arrive
+    "diagnostic_runs": "INSERT",  # grading from a diagnostics export
     "users": "UPDATE (failed_attempts, locked_until)",  # wrong-PIN count and lock-out at sign-in, nothing else
 }
 

@@ -48,7 +48,7 @@ FILL = [
      "(1, 1, :t, 'received', 'old', 'bench-1', 'ann'), (2, 1, :t, 'committed', 'order SO100001', 'bench-1', 'ann')",
      {"t": WHEN}),
 ]
-COUNTS = {"grades": 2, "conditions": 1, "warehouses": 1, "products": 1, "variations": 2, "variation_conditions": 1,
+COUNTS = {"grades": 3, "conditions": 1, "warehouses": 1, "products": 1, "variations": 2, "variation_conditions": 1,
           "units": 3, "unit_codes": 4, "orders": 1, "order_lines": 1, "commitments": 1, "unit_events": 2, "customers": 1}
 NEW_TABLES = {"bm_listings", "outbox", "sync_runs", "sync_lease"}
 
@@ -81,7 +81,10 @@ def test_upgrade_from_0001_keeps_every_row(empty_db_url):
                 assert conn.scalar(text(f"SELECT COUNT(*) FROM {table}")) == n, table
             assert conn.scalar(text("SELECT value FROM settings WHERE key = 'catalog.sku_unique'")) == "false"
             # defaults fill in what is missing but never touch the lists the manager already has
-            assert conn.scalar(text("SELECT COUNT(*) FROM grades")) == 2
+            assert conn.scalar(text("SELECT COUNT(*) FROM grades")) == 3  # + Ungraded, which purchasing needs
+            assert list(conn.execute(text("SELECT name FROM grades ORDER BY position"))) == [("A",), ("B",), ("Ungraded",)]
+            assert {r[0] for r in conn.execute(text("SELECT name FROM inventory_statuses"))} == {
+                "Available", "Sold", "Incoming", "Processing", "Repair", "Vendor RMA", "Returned to vendor", "Written off"}
             assert conn.scalar(text("SELECT COUNT(*) FROM channels")) == 2  # Back Market added
         with db.reads() as s:
             report = returns.unit_report(s, IMEI3)  # found through its second IMEI
@@ -114,7 +117,8 @@ def test_initialize_is_idempotent_on_a_new_database(empty_db_url):
         with db.engine.connect() as conn:
             counts = {t: conn.scalar(text(f"SELECT COUNT(*) FROM {t}"))
                       for t in ("grades", "conditions", "warehouses", "inventory_statuses", "order_statuses", "channels")}
-        assert counts == {"grades": 5, "conditions": 5, "warehouses": 1, "inventory_statuses": 8,
+        # 5 grades + Ungraded; 8 statuses + Returned to vendor and Written off (purchasing)
+        assert counts == {"grades": 6, "conditions": 5, "warehouses": 1, "inventory_statuses": 10,
                           "order_statuses": 6, "channels": 2}
         assert initialize(db) is None
         with db.engine.connect() as conn:
