@@ -74,8 +74,10 @@ def receive_unit(
     imei2: str | None = None,
     code: str | None = None,
     actor: Actor | None = None,
+    note: str = "",
 ) -> tuple[Unit, Changes]:
-    """Receive one unit. `code` is a scan: an IMEI if all digits, otherwise a serial."""
+    """Receive one unit. `code` is a scan: an IMEI if all digits, otherwise a serial. `note` is added
+    to the history event (purchasing writes the PO and line there)."""
     require(session, Permission.RECEIVE)
     if code is not None:
         parsed = parse_unit_code(code)
@@ -110,7 +112,8 @@ def receive_unit(
     except IntegrityError:
         # Another station received the same code between our check and our insert.
         raise Conflict(f"Already received: {codes[0][0]} was just received at another station.", reason="duplicate") from None
-    history.record(session, unit.id, history.RECEIVED, f"{receipt.status} · {receipt.warehouse}", actor=actor)
+    detail = f"{receipt.status} · {receipt.warehouse}" + (f" · {note}" if note else "")
+    history.record(session, unit.id, history.RECEIVED, detail, actor=actor)
     session.flush()
     return unit, changes | Changes.of(units={unit.id}, message=f"Received {unit.code}")
 
