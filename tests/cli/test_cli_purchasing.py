@@ -132,6 +132,14 @@ def test_done_when(cli, tmp_path):
     cli.run("po", "receive", po, "--csv", write(tmp_path, "scan.csv", f"imei\n{C}\n"))
 
     shown = cli.json("po", "show", po, "--json")
+    assert list(shown) == ["number", "vendor", "reference", "expected_date", "status", "created_at", "closed_at",
+                           "lines", "expected", "received", "manifest_rows", "manifest_received", "manifest_missing",
+                           "landed_cost", "units"]
+    assert list(shown["lines"][0]) == ["number", "id", "product", "manufacturer", "model", "model_number", "network",
+                                       "capacity", "color", "expected_grade", "quantity", "unit_cost", "received",
+                                       "unexpected", "replacements"]
+    assert list(shown["units"][0]) == ["code", "line", "status", "grade", "unit_cost", "unexpected", "over_receipt",
+                                       "replaces", "received_at"]
     assert (shown["status"], shown["received"], shown["expected"], shown["reference"]) == ("received", 4, 4, "V-77")
     assert shown["expected_date"] == "2026-12-24" and shown["manifest_missing"] == []
     line = shown["lines"][0]
@@ -178,6 +186,11 @@ def test_done_when(cli, tmp_path):
     cli.run("rma", "resolve", number, C, "--credit", "170")
     assert "needs the replacement" not in cli.run("rma", "resolve", number, B, "--replace", NEW).stderr
     shown = cli.json("rma", "show", number, "--json")
+    assert list(shown) == ["number", "vendor", "ra_number", "status", "tracking", "created_at", "approved_at",
+                           "approved_by", "shipped_at", "closed_at", "lines", "credit_expected", "credit_received",
+                           "open_lines"]
+    assert list(shown["lines"][0]) == ["code", "product", "grade", "reason", "unit_cost", "status", "resolution",
+                                       "credit_amount", "replacement", "resolved_at"]
     assert (shown["status"], shown["tracking"], shown["credit_expected"], shown["credit_received"]) == (
         "closed", "1Z999AA1", "355.00", "170.00")
     assert [(l["code"], l["resolution"], l["replacement"]) for l in shown["lines"]] == [

@@ -155,6 +155,13 @@ def test_codes_from_a_receiving_csv():
         receiving.codes_from_csv("serial\n")
 
 
+def test_a_received_unit_goes_to_a_stock_status(db):
+    po = vendor_po(db)
+    for status in ("Sold", "Vendor RMA", "Written off"):
+        assert "goes to a stock status" in str(refused(db, po, imeis(1)[0], status=status))
+    assert call(db, receiving.receive_scan, po, imeis(1)[0], status="Processing").verdict == "green"
+
+
 def test_line_numbers(db):
     po = vendor_po(db)
     with pytest.raises(DomainError, match="has lines 1 to 1, not 2"):

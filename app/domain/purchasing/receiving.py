@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain import inventory
+from app.domain import inventory, reference
 from app.domain.catalog import PRODUCT_FIELDS, ProductSpec
 from app.domain.changes import Changes
 from app.domain.codes import CodeKind, parse_unit_code
@@ -101,6 +101,9 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
     require(session, Permission.RECEIVE)
     parsed = parse_unit_code(raw_code)
     code = parsed.value
+    target = reference.status(session, status)
+    if target.id in common.gone_status_ids(session) or target.name.lower() == common.VENDOR_RMA.lower():
+        raise InvalidInput(f"A unit received on a PO goes to a stock status, not {target.name}.")
     po = common.get_po(session, po_number, lock=True)  # one receipt at a time per PO: line counts stay true
     if po.status not in common.RECEIVABLE:
         raise Conflict(f"{po.number} is {po.status}: nothing more can be received on it.", reason="po_status")
