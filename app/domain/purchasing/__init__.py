@@ -1,11 +1,13 @@
 """Purchasing, grading and vendor returns (PRODUCT.md → "Purchasing, grading and vendor returns").
 
 Small modules, each one part of the receiving manager's day; every mutating call takes the caller's
-Session (one per user action) and returns a frozen result with a `changes` record, every query
-returns plain frozen dataclasses (safe to hand across threads):
+Session (one per user action, opened by the caller) and returns a `Changes` record or a frozen
+result carrying one in `.changes`; every query returns plain frozen dataclasses (safe to hand across
+threads). Refusals raise DomainError subclasses whose `str()` is the one-line message and whose
+`reason` names the check (receiving.verdict_of turns one into green / amber / red):
 
 - `vendors`      add_vendor, list_vendors
-- `orders`       parse_line, create_po, place_po, cancel_po, close_po, get_po
+- `orders`       parse_line, create_po, place_po, cancel_po, close_po
 - `manifest`     import_manifest (all or nothing, every bad row listed)
 - `receiving`    receive_scan (green / amber / red), verdict_of, line_counts, line_id_for, codes_from_csv
 - `landed`       add_landed_cost (spread equally or by cost)
