@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.domain.errors import DomainError
 from app.domain.purchasing import receiving
-from app.models import Receipt, Unit, UnitCode
+from app.models import PoReceipt, Unit, UnitCode
 from tests.purchasing.helpers import imeis, vendor_po
 
 
@@ -40,4 +40,4 @@ def test_two_stations_receive_the_same_imei(db):
     with db.reads() as s:
         assert s.scalar(select(func.count(Unit.id))) == 1
         assert s.scalar(select(func.count(UnitCode.code))) == 1
-        assert s.scalar(select(func.count(Receipt.id))) == 1
+        assert s.scalar(select(func.count(PoReceipt.id))) == 1

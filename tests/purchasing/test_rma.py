@@ -16,7 +16,7 @@ from app.domain.permissions import PermissionRefused
 from app.domain.purchasing import rma, rma_flow, views
 from app.domain.quantities import calculated_quantities
 from app.domain.station import set_operator
-from app.models import Listing, Receipt, Unit, VendorRma, VendorRmaLine
+from app.models import Listing, PoReceipt, Unit, VendorRma, VendorRmaLine
 from tests.dbfixtures import receive
 from tests.purchasing.helpers import call, grade, imeis, read, receive_all, sign_in_roles, vendor_po
 
@@ -186,8 +186,8 @@ def test_each_resolution_and_closing(db, stock):
     assert view.lines[1].replacement == new_code
     assert (view.credit_expected, view.credit_received) == (Decimal("900.00"), Decimal("150.00"))
     with db.reads() as s:
-        replacement = s.scalar(select(Receipt).join(Unit, Unit.id == Receipt.unit_id).where(Unit.imei == new_code))
-        original = s.scalar(select(Receipt).join(Unit, Unit.id == Receipt.unit_id).where(Unit.imei == b))
+        replacement = s.scalar(select(PoReceipt).join(Unit, Unit.id == PoReceipt.unit_id).where(Unit.imei == new_code))
+        original = s.scalar(select(PoReceipt).join(Unit, Unit.id == PoReceipt.unit_id).where(Unit.imei == b))
         assert (replacement.po_line_id, replacement.replaces_unit_id, replacement.unit_cost) == (
             original.po_line_id, original.unit_id, Decimal("180.00"))
     report = read(db, returns.unit_report, new_code)

@@ -28,7 +28,7 @@ from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Sca
 from app.domain.permissions import Permission, allowed, require
 from app.domain.purchasing import common, orders
 from app.domain.station import Actor, current_actor
-from app.models import ManifestRow, PurchaseOrder, PurchaseOrderLine, Receipt, UnitCode, Warehouse
+from app.models import ManifestRow, PurchaseOrder, PurchaseOrderLine, PoReceipt, UnitCode, Warehouse
 
 GREEN, AMBER, RED = "green", "amber", "red"
 
@@ -62,15 +62,15 @@ def verdict_of(error: DomainError) -> str:
 def line_counts(session: Session, po_id: int) -> dict[int, int]:
     """Units received per PO line, a vendor's replacements not counted."""
     return dict(session.execute(
-        select(Receipt.po_line_id, func.count(Receipt.id))
-        .where(Receipt.po_id == po_id, Receipt.replaces_unit_id.is_(None)).group_by(Receipt.po_line_id)).all())
+        select(PoReceipt.po_line_id, func.count(PoReceipt.id))
+        .where(PoReceipt.po_id == po_id, PoReceipt.replaces_unit_id.is_(None)).group_by(PoReceipt.po_line_id)).all())
 
 
 def _refuse_duplicate(session: Session, code: str) -> None:
     row = session.execute(
-        select(UnitCode.unit_id, PurchaseOrder.number, Receipt.received_at)
-        .join(Receipt, Receipt.unit_id == UnitCode.unit_id, isouter=True)
-        .join(PurchaseOrder, PurchaseOrder.id == Receipt.po_id, isouter=True)
+        select(UnitCode.unit_id, PurchaseOrder.number, PoReceipt.received_at)
+        .join(PoReceipt, PoReceipt.unit_id == UnitCode.unit_id, isouter=True)
+        .join(PurchaseOrder, PurchaseOrder.id == PoReceipt.po_id, isouter=True)
         .where(UnitCode.code == code)).first()
     if row is None:
         return
@@ -139,7 +139,7 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
         **({"imei": code} if parsed.kind is CodeKind.IMEI else {"serial": code}),
         actor=actor, note=f"{po.number} line {number}{flags}")
     actor = actor or current_actor()
-    session.add(Receipt(unit_id=unit.id, po_id=po.id, po_line_id=line.id, unit_cost=cost, unexpected=unexpected,
+    session.add(PoReceipt(unit_id=unit.id, po_id=po.id, po_line_id=line.id, unit_cost=cost, unexpected=unexpected,
                         over_receipt=over, station=actor.station, operator=actor.operator))
     session.flush()
     orders.refresh_status(session, po)
