@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "app.cli.selfcheck_cmds",
     "app.cli.gui_cmds",
     "app.cli.user_cmds",
+    "app.cli.purchasing_cmds",
+    "app.cli.rma_cmds",
 )
 
 

@@ -1,4 +1,5 @@
-"""label unit CODE --pdf FILE · label sku VARIATION --pdf FILE · label slip ORDER --pdf FILE"""
+"""label unit CODE --pdf FILE · label sku VARIATION --pdf FILE · label slip ORDER --pdf FILE ·
+label receiving CODE --pdf FILE · label rma RMA --pdf FILE"""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ def register(sub) -> None:
         ("unit", "code", "a unit label (IMEI barcode, product, grade, conditions, SKU)"),
         ("sku", "variation", "a SKU / bin label for a variation id"),
         ("slip", "order", "a packing slip with the order-number barcode"),
+        ("receiving", "code", "a PO receiving label (IMEI barcode, model, PO number and line)"),
+        ("rma", "rma", "the packing list of a vendor RMA"),
     ):
         q = lsub.add_parser(what, help=helptext)
         q.add_argument(arg)
@@ -29,7 +32,7 @@ def cmd_label(args) -> int:
     from app.labels import label_size, layout_packing_slip, layout_sku_label, layout_unit_label
 
     try:
-        size = label_size(args.size or ("a4" if args.label_what == "slip" else "2.25x1.25"))
+        size = label_size(args.size or ("a4" if args.label_what in ("slip", "rma") else "2.25x1.25"))
     except KeyError as exc:
         raise CliError(str(exc).strip("'\"")) from None
     db = database(args)
@@ -42,6 +45,16 @@ def cmd_label(args) -> int:
             except ValueError:
                 raise CliError(f"a variation id is a number, not “{args.variation}”") from None
             pages = [layout_sku_label(label_data.sku_label_data(s, variation_id), size)]
+        elif args.label_what == "receiving":
+            from app.domain.purchasing.label_data import receiving_label_data
+            from app.labels.purchasing import layout_receiving_label
+
+            pages = [layout_receiving_label(receiving_label_data(s, args.code), size)]
+        elif args.label_what == "rma":
+            from app.domain.purchasing.label_data import rma_packing_list_data
+            from app.labels.purchasing import layout_rma_packing_list
+
+            pages = layout_rma_packing_list(rma_packing_list_data(s, args.rma), size)
         else:
             pages = layout_packing_slip(label_data.packing_slip_data(s, args.order), size)
     from app.ui.printing import PrinterUnavailable, ensure_gui_app, print_pages, write_pdf

@@ -1,0 +1,43 @@
+"""Two receiving stations scan the same IMEI at the same moment (each onto its own PO): the
+database lets one in and the other gets the duplicate refusal; nothing is half-received."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from app.domain.errors import DomainError
+from app.domain.purchasing import receiving
+from app.models import Receipt, Unit, UnitCode
+from tests.purchasing.helpers import imeis, vendor_po
+
+
+def test_two_stations_receive_the_same_imei(db):
+    first, second = vendor_po(db), vendor_po(db)
+    code, = imeis(1)
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def station(po: str) -> None:
+        start.wait(timeout=30)
+        try:
+            with db.sessions.begin() as s:
+                results[po] = receiving.receive_scan(s, po, code)
+        except DomainError as exc:
+            results[po] = exc
+
+    threads = [threading.Thread(target=station, args=(po,)) for po in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    refused = [r for r in results.values() if isinstance(r, DomainError)]
+    received = [r for r in results.values() if isinstance(r, receiving.ReceiveOutcome)]
+    assert len(received) == 1 and len(refused) == 1, results
+    assert refused[0].reason == "duplicate" and "Already received" in str(refused[0])
+    with db.reads() as s:
+        assert s.scalar(select(func.count(Unit.id))) == 1
+        assert s.scalar(select(func.count(UnitCode.code))) == 1
+        assert s.scalar(select(func.count(Receipt.id))) == 1
