@@ -54,7 +54,7 @@ def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path) -
 
     verdict, text = scan(qtbot, page, imei(7))  # not on the vendor's list
     assert verdict == "amber" and page.banner.kind == WARNING
-    assert text.startswith("Unexpected — accept to a line or quarantine.")
+    assert text == f"Unexpected — accept to a line or quarantine: {imei(7)} is not on {number}'s manifest."
     assert page.amber_bar.isVisibleTo(page) and page.pending_code == imei(7)
     with qtbot.waitSignal(page.verdict_shown, timeout=10000) as accepted:
         page.accept_button.click()

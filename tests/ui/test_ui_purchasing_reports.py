@@ -36,7 +36,7 @@ def test_reports_show_stock_value_aging_defect_rate_and_open_credit(qtbot, ctx, 
     with qtbot.waitSignal(page.reports_loaded, timeout=10000):
         page.show()  # the first show loads
     assert [(b.label, b.text) for b in page.by_status.bars] == [("Incoming", "360.00 (2 units)"),
-                                                                ("Vendor RMA", "180.00 (1 units)")]
+                                                                ("Vendor RMA", "180.00 (1 unit)")]
     assert [(b.label, b.value) for b in page.by_warehouse.bars] == [("Main", 540.0)]
     assert page.aging.bars[0].label == "0-30 days" and page.aging.bars[0].text == "3 units · 540.00"
     assert [b.label for b in page.aging.bars] == ["0-30 days", "31-60 days", "61-90 days", "91-180 days", "181+ days"]

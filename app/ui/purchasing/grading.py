@@ -44,7 +44,7 @@ class GradingPage(QWidget):
     def _build(self) -> None:
         self.choose_button = QPushButton("Choose diagnostics CSV…", objectName="choose_diagnostics")
         self.choose_button.clicked.connect(self.choose_file)
-        self.file_label = QLabel("No file chosen.", objectName="diagnostics_file")
+        self.file_label = QLabel("No file chosen.", objectName="diagnostics_file", wordWrap=True)
         self.pass_status = QComboBox(objectName="pass_status")
         self.fail_status = QComboBox(objectName="fail_status")
         self.import_button = QPushButton("Import and grade", objectName="import_diagnostics")

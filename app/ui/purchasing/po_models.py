@@ -36,10 +36,10 @@ def lines_model(parent=None) -> RowsModel:
 def po_list_model(parent=None) -> RowsModel:
     return RowsModel((
         Column("PO", lambda p: p.number),
+        Column("Received", lambda p: f"{p.received} / {p.expected}", align_right=True),
+        Column("Status", lambda p: status_words(p.status)),
         Column("Vendor", lambda p: p.vendor),
         Column("Reference", lambda p: p.reference),
-        Column("Status", lambda p: status_words(p.status)),
-        Column("Received / expected", lambda p: f"{p.received} / {p.expected}", align_right=True),
         Column("Manifest", lambda p: "yes" if p.has_manifest else ""),
         Column("Created", lambda p: f"{p.created_at:%Y-%m-%d}"),
     ), parent, tint=lambda p: COMPLETE if p.expected and p.received >= p.expected else None)

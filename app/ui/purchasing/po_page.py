@@ -39,7 +39,7 @@ class PoPage(QWidget):
 
     def _build(self) -> None:
         self.list_model = po_list_model(self)
-        self.list_view = table(self.list_model, self, stretch=1, name="po_list")
+        self.list_view = table(self.list_model, self, stretch=3, name="po_list")
         self.list_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._picked(self.list_model.row(current.row())))
         self.open_only = QCheckBox("Open orders only", objectName="open_only", checked=True)
@@ -110,7 +110,7 @@ class PoPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(self.pages)
-        split.setSizes([420, 860])
+        split.setSizes([470, 810])
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(split)

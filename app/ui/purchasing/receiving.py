@@ -41,6 +41,12 @@ BANNER_LINES = 4
 MAX_SCANS_SHOWN = 200
 
 
+def _why_unexpected(refusal: str) -> str:
+    """The service's words without the CLI's advice: "X is not on PO1's manifest (it is on PO2's)."."""
+    core = refusal.split(" — ")[0]
+    return (core[len("Unexpected: "):] if core.startswith("Unexpected: ") else core).rstrip(".") + "."
+
+
 class ReceivingPage(QWidget):
     verdict_shown = Signal(str, str)  # green / amber / red / info, the banner's text
     po_loaded = Signal(str)
@@ -66,7 +72,7 @@ class ReceivingPage(QWidget):
         self.print_labels.setChecked(True)
         self.reprint_button = QPushButton("Label of last unit…", objectName="label_pdf")
         self.reprint_button.clicked.connect(self.save_last_label)
-        self.summary = QLabel(objectName="receiving_summary")
+        self.summary = QLabel(objectName="receiving_summary", wordWrap=True)
         top = QHBoxLayout()
         top.addWidget(QLabel("Purchase order:"))
         top.addWidget(self.po_combo)
@@ -92,6 +98,9 @@ class ReceivingPage(QWidget):
         for button in (self.accept_button, self.aside_button):
             button.setMinimumHeight(40)
         no_focus(self.po_combo, self.accept_line, self.print_labels)
+        for combo, letters in ((self.po_combo, 24), (self.accept_line, 30)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(letters)
 
         self.lines = lines_model(self)
         self.lines_view = table(self.lines, self, stretch=1, name="receiving_lines")
@@ -132,8 +141,8 @@ class ReceivingPage(QWidget):
         self.po_combo.clear()
         self.po_combo.addItem("— pick or scan a PO —", "")
         for po in pos:
-            self.po_combo.addItem(f"{po.number} · {po.vendor} · {po.received}/{po.expected} · "
-                                  f"{status_words(po.status)}", po.number)
+            self.po_combo.addItem(f"{po.number} · {po.vendor}" + (f" · {po.reference}" if po.reference else ""),
+                                  po.number)
         if current:
             self.po_combo.setCurrentIndex(max(0, self.po_combo.findData(current)))
         self.po_combo.blockSignals(False)
@@ -158,7 +167,7 @@ class ReceivingPage(QWidget):
                                                        if view.manifest_rows else " · no manifest"))
             index = self.po_combo.findData(view.number)
             if index < 0:
-                self.po_combo.addItem(f"{view.number} · {view.vendor} · {status_words(view.status)}", view.number)
+                self.po_combo.addItem(f"{view.number} · {view.vendor}", view.number)
                 index = self.po_combo.count() - 1
             self.po_combo.setCurrentIndex(index)
             if announce and new:
@@ -240,7 +249,7 @@ class ReceivingPage(QWidget):
         if verdict == "amber":
             self.pending_code = code
             self._show_amber(True)
-            text = f"Unexpected — accept to a line or quarantine. {text}"
+            text = f"Unexpected — accept to a line or quarantine: {_why_unexpected(text)}"
         elif getattr(exc, "reason", "") == "over_receipt" and not may(Permission.OVER_RECEIVE):
             text += " A manager signs in (Switch user) and scans it again."
         self._show(verdict, text)

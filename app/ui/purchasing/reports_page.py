@@ -19,6 +19,10 @@ from app.ui.purchasing.rows_model import Column, RowsModel
 from app.ui.widgets.guard import run_for
 
 
+def _units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
 def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f} %"
 
@@ -107,11 +111,11 @@ class ReportsPage(QWidget):
             for bucket, key in ((statuses, row.status), (warehouses, row.warehouse)):
                 bucket[key][0] += row.value
                 bucket[key][1] += row.units
-        self.by_status.set_bars([Bar(name, float(v), f"{money(v)} ({n} units)", PALETTE[i % len(PALETTE)])
+        self.by_status.set_bars([Bar(name, float(v), f"{money(v)} ({_units(n)})", PALETTE[i % len(PALETTE)])
                                  for i, (name, (v, n)) in enumerate(statuses.items())])
-        self.by_warehouse.set_bars([Bar(name, float(v), f"{money(v)} ({n} units)", PALETTE[1])
+        self.by_warehouse.set_bars([Bar(name, float(v), f"{money(v)} ({_units(n)})", PALETTE[1])
                                     for name, (v, n) in warehouses.items()])
-        self.aging.set_bars([Bar(f"{row.bucket} days", row.units, f"{row.units} units · {money(row.value)}",
+        self.aging.set_bars([Bar(f"{row.bucket} days", row.units, f"{_units(row.units)} · {money(row.value)}",
                                  PALETTE[2]) for row in aging])
         self.defects.set_bars([Bar(v.vendor, (v.defect_rate or 0) * 100, f"{_pct(v.defect_rate)} "
                                    f"({v.sent_back} of {v.received})", PALETTE[5]) for v in vendor_rows])
@@ -122,6 +126,6 @@ class ReportsPage(QWidget):
         total = sum((r.value for r in stock), Decimal(0))
         units = sum(r.units for r in stock)
         missing = sum(r.units_without_cost for r in stock)
-        say(self.message, f"Stock at cost: {money(total)} over {units} units"
+        say(self.message, f"Stock at cost: {money(total)} over {_units(units)}"
             + (f" ({missing} without a cost)" if missing else "") + ".")
         self.reports_loaded.emit()

@@ -25,6 +25,12 @@ from app.ui.widgets.guard import run_for
 from app.ui.widgets.verdict import VerdictBanner
 
 RMA_CODE = re.compile(r"^RMA-?\d{1,12}$", re.IGNORECASE)
+NEXT_STEP = {
+    "draft": "{number}: type why the units go back, then scan each defective unit. A manager approves it.",
+    "approved": "{number} is approved: pack the units with the packing list, type the tracking number, ship.",
+    "shipped": "{number} is with the vendor: scan or select a unit and record how the vendor resolved it.",
+    "closed": "{number} is closed: every line is resolved.",
+}
 IDLE_TEXT = "Open or create an RMA, type why the units go back, then scan each defective unit."
 
 
@@ -120,7 +126,7 @@ class RmaPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([400, 880])
+        split.setSizes([460, 820])
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
@@ -162,6 +168,7 @@ class RmaPage(QWidget):
                 return views.rma_view(session, number)
 
         def done(view: RmaView) -> None:
+            opened = self.rma is None or self.rma.number != view.number
             self.rma = view
             self.lines.set_rows(view.lines)
             ra = f" · RA {view.ra_number}" if view.ra_number else " · no RA number yet"
@@ -171,6 +178,8 @@ class RmaPage(QWidget):
                                 f"{len(view.lines)} unit(s), {view.open_lines} open · credit expected "
                                 f"{money(view.credit_expected)} · received {money(view.credit_received)}")
             self._update_buttons()
+            if opened:
+                self.banner.show_info(NEXT_STEP[view.status].format(number=view.number))
             self.rma_shown.emit(view.number)
 
         run_for(self, self._ctx.runner, work, done, lambda exc: self._verdict("refusal", words(exc)))
