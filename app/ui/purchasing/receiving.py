@@ -35,6 +35,7 @@ from app.ui.widgets.guard import run_for
 log = logging.getLogger(__name__)
 
 PO_CODE = re.compile(r"^PO-?\d{1,12}$", re.IGNORECASE)
+NO_PENDING = "No unexpected unit waiting."
 IDLE_TEXT = "Scan the purchase order's barcode (or pick it above), then scan each unit."
 BANNER_POINT_SIZE = 24
 BANNER_LINES = 4
@@ -89,7 +90,8 @@ class ReceivingPage(QWidget):
         self.accept_button.clicked.connect(self.accept_unexpected)
         self.aside_button.clicked.connect(self.quarantine)
         amber = QHBoxLayout()
-        amber.addWidget(QLabel("Unexpected unit:"))
+        self.amber_label = QLabel(NO_PENDING, objectName="amber_label")
+        amber.addWidget(self.amber_label)
         amber.addWidget(self.accept_line, 1)
         amber.addWidget(self.accept_button)
         amber.addWidget(self.aside_button)
@@ -201,6 +203,8 @@ class ReceivingPage(QWidget):
         if self.pending_code is not None and self.pending_code != code:
             self._note(self.pending_code, "set aside", "not received: the next unit was scanned before it was accepted")
             self.set_aside.append(self.pending_code)
+            self.pending_code = None
+            self._show_amber(False)
         self._receive(code)
         return True
 
@@ -296,9 +300,12 @@ class ReceivingPage(QWidget):
         self.scans.set_rows([ScanRow(code, verdict, text)] + self.scans.rows[:MAX_SCANS_SHOWN - 1])
 
     def _show_amber(self, on: bool) -> None:
-        self.amber_bar.setVisible(on)
-        self.accept_button.setEnabled(on)
-        self.aside_button.setEnabled(on)
+        """The accept / set-aside row stays in place (the tables never jump between scans); it
+        is live only while an unexpected unit waits."""
+        self.amber_bar.setStyleSheet("#amber_actions { background: #fff3c4; border-radius: 4px; }" if on else "")
+        self.amber_label.setText(f"Unexpected {self.pending_code}: accept to" if on else NO_PENDING)
+        for widget in (self.accept_line, self.accept_button, self.aside_button):
+            widget.setEnabled(on)
 
     def refresh(self) -> None:
         self.reload_pos()

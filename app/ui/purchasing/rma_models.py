@@ -13,20 +13,17 @@ def rma_list_model(parent=None) -> RowsModel:
     return RowsModel((
         Column("RMA", lambda r: r.number),
         Column("Vendor", lambda r: r.vendor),
-        Column("RA", lambda r: r.ra_number),
         Column("Status", lambda r: r.status),
-        Column("Units", lambda r: len(r.lines), align_right=True),
-        Column("Open", lambda r: r.open_lines or "", align_right=True),
-        Column("Credit expected", lambda r: money(r.credit_expected), align_right=True),
-        Column("Credit received", lambda r: money(r.credit_received), align_right=True),
+        Column("Open", lambda r: f"{r.open_lines}/{len(r.lines)}", align_right=True),
+        Column("Credit expected / received", lambda r: f"{money(r.credit_expected)} / {money(r.credit_received)}",
+               align_right=True),
     ), parent, tint=lambda r: "#c8e6c9" if r.status == "closed" else None)
 
 
 def rma_lines_model(parent=None) -> RowsModel:
     return RowsModel((
         Column("IMEI / serial", lambda l: l.code),
-        Column("Product", lambda l: l.product),
-        Column("Grade", lambda l: l.grade),
+        Column("Product · grade", lambda l: f"{l.product} · {l.grade}"),
         Column("Reason", lambda l: l.reason),
         Column("Cost", lambda l: money(l.unit_cost), align_right=True),
         Column("Unit status", lambda l: l.status),

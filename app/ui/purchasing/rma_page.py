@@ -9,8 +9,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from app.domain.errors import InvalidInput
 from app.domain.purchasing import rma, rma_flow, vendors, views
@@ -58,10 +58,12 @@ class RmaPage(QWidget):
         self.create_button = QPushButton("New RMA", objectName="create_rma")
         self.create_button.clicked.connect(self.create)
         new_box = QGroupBox("New vendor return", self)
-        new_row = QHBoxLayout(new_box)
-        new_row.addWidget(self.vendor, 1)
+        new_rows = QVBoxLayout(new_box)
+        new_rows.addWidget(self.vendor)
+        new_row = QHBoxLayout()
         new_row.addWidget(self.ra_number, 1)
         new_row.addWidget(self.create_button)
+        new_rows.addLayout(new_row)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -80,11 +82,17 @@ class RmaPage(QWidget):
         self.banner = VerdictBanner(IDLE_TEXT, self, point_size=16)
         self.banner.setObjectName("rma_banner")
         self.lines = rma_lines_model(self)
-        self.lines_view = table(self.lines, self, stretch=3, name="rma_lines")
+        self.lines_view = table(self.lines, self, stretch=2, name="rma_lines")
+        header = self.lines_view.horizontalHeader()
+        for column, width in ((1, 200), (4, 125), (5, 185)):  # long words elide (tooltip in full), no scrolling
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(False)
 
         self.buttons = {}
         flow = QHBoxLayout()
         self.tracking = QLineEdit(objectName="rma_tracking", placeholderText="tracking number of the parcel")
+        self.tracking.setMinimumWidth(180)
         for key, title in (("approve", "Approve (manager)"), ("remove", "Take unit off"), ("ship", "Ship"),
                            ("pdf", "Packing list PDF…")):
             self.buttons[key] = QPushButton(title, objectName=f"rma_{key}")
@@ -126,7 +134,8 @@ class RmaPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([460, 820])
+        split.setSizes([270, 1010])
+        split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
