@@ -118,3 +118,27 @@ def test_a_closed_po_refuses_in_red(qtbot, db, page) -> None:
         orders.close_po(s, number)
     verdict, text = scan(qtbot, page, imei(2))
     assert verdict == "red" and text == f"{number} is closed: nothing more can be received on it."
+
+
+def test_the_last_units_receiving_label_saves_as_a_pdf(qtbot, db, page, tmp_path) -> None:
+    number = make_po(db)
+    page._asks.save_path = str(tmp_path / "label.pdf")
+    page.reprint_button.click()
+    assert page.banner.message() == "Nothing received at this station yet: no label to save."
+    open_po(qtbot, page, number)
+    assert scan(qtbot, page, imei(1))[0] == "green"
+    with qtbot.waitSignal(page.verdict_shown, timeout=15000) as saved:
+        page.reprint_button.click()
+    assert saved.args == ["info", f"Label of {imei(1)} saved to {tmp_path / 'label.pdf'}."]
+    assert (tmp_path / "label.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_with_labels_on_a_station_without_a_printer_says_so_and_still_receives(qtbot, db, page) -> None:
+    number = make_po(db)
+    page.print_labels.setChecked(True)
+    open_po(qtbot, page, number)
+    assert scan(qtbot, page, imei(1))[0] == "green"
+    qtbot.waitUntil(lambda: imei(1) in page.label_words, timeout=15000)
+    words = page.label_words[imei(1)]
+    assert words == "label printed" or "not printed" in words  # whatever this machine's printers are
+    assert page.scans.rows[0].text.endswith(f" · {words}") and page.banner.kind == "ok"

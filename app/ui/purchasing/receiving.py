@@ -63,6 +63,7 @@ class ReceivingPage(QWidget):
         self.pending_code: str | None = None  # the amber unit waiting for accept / set aside
         self.last_received: str | None = None
         self.set_aside: list[str] = []
+        self.label_words: dict[str, str] = {}  # code → what became of its label
         self._build()
 
     def _build(self) -> None:
@@ -263,7 +264,14 @@ class ReceivingPage(QWidget):
         ctx = self._ctx
 
         def said(words: str) -> None:
-            self.summary.setToolTip(f"{code}: {words}")
+            """The label's fate joins the unit's line in the scans list (a missing printer is a remark)."""
+            self.label_words[code] = words
+            rows, done = [], False
+            for row in self.scans.rows:
+                if not done and row.code == code and row.verdict in ("green", "amber"):
+                    row, done = ScanRow(row.code, row.verdict, f"{row.text} · {words}"), True
+                rows.append(row)
+            self.scans.set_rows(rows)
 
         run_for(self, ctx.runner, lambda: paperwork.receiving_label_page(ctx, code),
                 lambda page: said(paperwork.print_page(ctx, page)), lambda exc: said(f"label not printed: {exc}"))
