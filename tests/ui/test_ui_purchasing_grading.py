@@ -50,12 +50,14 @@ def status_and_grade(db, code: str) -> tuple[str, str]:
         return unit.status.name, unit.variation.grade.name
 
 
-def test_a_phonecheck_export_is_mapped_in_the_preview_and_grades_units(qtbot, db, received, page, tmp_path) -> None:
+def test_a_phonecheck_export_is_mapped_in_the_preview_and_grades_units(qtbot, db, received, page, tmp_path,
+                                                                        qtmodeltester) -> None:
     choose(qtbot, page, write(tmp_path / "phonecheck.csv", PHONECHECK.format(a=imei(1), b=imei(2))))
     assert page.preview.rowCount() == 2 and page.preview.columnCount() == 7
     assert page.preview.headerData(0, page.preview_view.horizontalHeader().orientation()) == "imei/meid"
     assert page.columns()["imei"] == "imei/meid" and page.columns()["grade"] == "cosmetic grade"
     assert page.columns()["battery_health"] == "battery health" and page.columns()["conditions"] == "damage"
+    qtmodeltester.check(page.preview)
     assert page.missing() == ["failed_tests"] and not page.import_button.isEnabled()
     assert "failed tests" in page.missing_label.text()
 

@@ -105,6 +105,11 @@ def test_a_packer_sees_orders_and_receives_but_has_no_managers_actions(qtbot, ct
     with qtbot.waitSignal(tab.receiving.po_loaded, timeout=10000):
         assert tab.handle_scan(number)  # a PO barcode on the orders page opens it for receiving
     assert tab.pages.currentWidget() is tab.receiving
+    tab.pages.setCurrentWidget(tab.orders)
+    qtbot.waitUntil(lambda: tab.orders.list_model.rowCount() == 1, timeout=10000)
+    with qtbot.waitSignal(tab.receiving.po_loaded, timeout=10000):
+        tab.orders.list_view.doubleClicked.emit(tab.orders.list_model.index(0, 0))
+    assert tab.pages.currentWidget() is tab.receiving
     with qtbot.waitSignal(tab.receiving.verdict_shown, timeout=10000) as verdict:
         tab.handle_scan(imei(1))
     assert verdict.args[0] == "green"

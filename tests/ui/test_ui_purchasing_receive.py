@@ -41,7 +41,7 @@ def line_received(page) -> str:
     return page.lines.data(page.lines.index(0, 3))
 
 
-def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path) -> None:
+def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path, qtmodeltester) -> None:
     number = make_po(db, manifest_codes=[imei(1), imei(2)])
     assert not page.handle_scan(imei(1)), "no PO open yet: the scan is not the receiving screen's"
     open_po(qtbot, page, number)
@@ -80,6 +80,8 @@ def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path) -
         (imei(1), False, "Incoming", "Ungraded"), (imei(7), True, "Incoming", "Ungraded")]
     assert view.status == "partially_received" and view.manifest_missing == (imei(2),)
     assert [s.verdict for s in page.scans.rows] == ["set aside", "amber", "red", "red", "amber", "amber", "green"]
+    for model in (page.scans, page.lines):
+        qtmodeltester.check(model)
 
 
 def test_an_amber_unit_left_waiting_is_set_aside_when_the_next_unit_is_scanned(qtbot, db, page) -> None:

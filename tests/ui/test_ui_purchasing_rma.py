@@ -50,7 +50,8 @@ def shown(qtbot, page, do) -> None:
         do()
 
 
-def test_rma_built_by_scans_approved_shipped_resolved_and_closed(qtbot, db, stock, page, tmp_path) -> None:
+def test_rma_built_by_scans_approved_shipped_resolved_and_closed(qtbot, db, stock, page, tmp_path,
+                                                                 qtmodeltester) -> None:
     page.vendor.setCurrentText("Phone Lots Ltd")
     page.ra_number.setText("RA-5531")
     shown(qtbot, page, page.create_button.click)
@@ -102,6 +103,8 @@ def test_rma_built_by_scans_approved_shipped_resolved_and_closed(qtbot, db, stoc
     page.buttons["pdf"].click()
     qtbot.waitUntil(lambda: "saved" in page.message.text(), timeout=15000)
     assert (tmp_path / "rma.pdf").read_bytes().startswith(b"%PDF")
+    for model in (page.list_model, page.lines):
+        qtmodeltester.check(model)
 
 
 def test_a_draft_unit_can_be_taken_off_and_an_empty_rma_is_not_approved(qtbot, db, stock, page) -> None:

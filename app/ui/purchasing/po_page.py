@@ -42,6 +42,8 @@ class PoPage(QWidget):
         self.list_view = table(self.list_model, self, stretch=3, name="po_list")
         self.list_view.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._picked(self.list_model.row(current.row())))
+        self.list_view.doubleClicked.connect(  # a double-click on an order opens it for receiving
+            lambda index: self._receive_row(self.list_model.row(index.row())))
         self.open_only = QCheckBox("Open orders only", objectName="open_only", checked=True)
         self.open_only.toggled.connect(lambda _on: self.reload())
         left = QWidget(self)
@@ -133,6 +135,10 @@ class PoPage(QWidget):
                     self.list_view.selectRow(i)
 
         run_for(self, self._ctx.runner, work, done, lambda exc: say(self.message, words(exc), refused=True))
+
+    def _receive_row(self, summary) -> None:
+        if summary is not None and summary.status in ("draft", "placed", "partially_received", "received"):
+            self.receive_requested.emit(summary.number)
 
     def _picked(self, summary) -> None:
         if summary is not None and (self.po is None or self.po.number != summary.number):
