@@ -3,7 +3,7 @@
 from app.models.backmarket import Listing, OutboxMessage, QuarantinedRecord, SyncLease, SyncRun
 from app.models.pending import PendingPush
 from app.models.purchasing import (DiagnosticRun, LandedCost, LandedCostShare, Manifest, ManifestRow, PurchaseOrder,
-                                   PurchaseOrderLine, Receipt, Vendor)
+                                   PurchaseOrderLine, PoReceipt, Vendor)
 from app.models.base import Base, utcnow
 from app.models.catalog import Condition, Grade, Product, Variation, VariationCondition
 from app.models.inventory import InventoryStatus, Unit, UnitCode, UnitEvent, Warehouse
@@ -21,6 +21,6 @@ __all__ = [
     "Listing", "OutboxMessage", "QuarantinedRecord", "SyncRun", "SyncLease", "PendingPush",
     "ShippingAddress", "ShipStationOrder",
     "User", "SettingChange",
-    "Vendor", "PurchaseOrder", "PurchaseOrderLine", "Manifest", "ManifestRow", "Receipt", "LandedCost",
+    "Vendor", "PurchaseOrder", "PurchaseOrderLine", "Manifest", "ManifestRow", "PoReceipt", "LandedCost",
     "LandedCostShare", "DiagnosticRun", "VendorRma", "VendorRmaLine",
 ]

@@ -96,7 +96,7 @@ class ManifestRow(Base):
     cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
 
 
-class Receipt(Base):
+class PoReceipt(Base):
     """A unit received against a PO line. One per unit: the database refuses a second."""
 
     __tablename__ = "po_receipts"

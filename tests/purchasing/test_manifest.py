@@ -9,7 +9,7 @@ from app.domain.errors import DomainError
 from app.domain.purchasing import common, manifest, orders
 from app.models import ManifestRow
 from tests.dbfixtures import receive
-from tests.purchasing.helpers import LINE, call, imeis, read, receive_all, vendor_po
+from tests.purchasing.helpers import LINE, call, imeis, receive_all, vendor_po
 
 TWO_LINES = (LINE.format(qty=2), "manufacturer=Samsung,model=Galaxy S21,capacity=128GB,qty=2,cost=150")
 

@@ -15,7 +15,7 @@ from app.domain.errors import DomainError
 from app.domain.permissions import PermissionRefused
 from app.domain.purchasing import manifest, receiving
 from app.domain.station import set_operator
-from app.models import Receipt, Unit
+from app.models import PoReceipt, Unit
 from tests.dbfixtures import receive
 from tests.purchasing.helpers import LINE, call, imeis, read, receive_all, sign_in_roles, vendor_po, with_manifest
 
@@ -51,7 +51,7 @@ def test_green_amber_red(db):
     assert (accepted.verdict, accepted.unexpected) == ("amber", True)
     assert accepted.message.startswith("Unexpected unit accepted:")
     with db.reads() as s:
-        flags = dict(s.execute(select(Receipt.unit_id, Receipt.unexpected)).all())
+        flags = dict(s.execute(select(PoReceipt.unit_id, PoReceipt.unexpected)).all())
     assert sorted(flags.values()) == [False, True]
 
 
@@ -72,7 +72,7 @@ def test_a_unit_enters_incoming_with_the_line_cost_and_a_link_to_its_line(db):
         unit = s.scalar(select(Unit).where(Unit.id == outcome.unit_id))
         assert (unit.status.name, unit.status.sellable, unit.cost, unit.variation.grade.name) == (
             "Incoming", False, Decimal("180.00"), "Ungraded")
-        receipt = s.scalar(select(Receipt).where(Receipt.unit_id == unit.id))
+        receipt = s.scalar(select(PoReceipt).where(PoReceipt.unit_id == unit.id))
         assert (receipt.po_line_id, receipt.unit_cost) == (outcome.line_id, Decimal("180.00"))
         history = returns.unit_report(s, a)["history"]
     assert history[0]["event"] == "received" and f"{po} line 1" in history[0]["detail"]
@@ -117,7 +117,7 @@ def test_over_receipt_needs_a_manager(db):
     over = call(db, receiving.receive_scan, po, b)
     assert over.over_receipt and over.message.endswith("2/1 — over-receipt")
     with db.reads() as s:
-        assert s.scalar(select(Receipt.over_receipt).where(Receipt.unit_id == over.unit_id)) is True
+        assert s.scalar(select(PoReceipt.over_receipt).where(PoReceipt.unit_id == over.unit_id)) is True
 
 
 def test_receiving_is_a_packers_job_and_refused_to_nobody(db):
@@ -135,8 +135,8 @@ def test_the_database_holds_one_po_line_per_unit(db):
     outcome = call(db, receiving.receive_scan, po, a)
     with pytest.raises(IntegrityError):
         with db.sessions.begin() as s:
-            po_id = s.scalar(select(Receipt.po_id))
-            s.execute(insert(Receipt).values(unit_id=outcome.unit_id, po_id=po_id, po_line_id=outcome.line_id))
+            po_id = s.scalar(select(PoReceipt.po_id))
+            s.execute(insert(PoReceipt).values(unit_id=outcome.unit_id, po_id=po_id, po_line_id=outcome.line_id))
 
 
 def test_a_unit_received_without_a_po_is_a_duplicate_too(db):
@@ -153,6 +153,13 @@ def test_codes_from_a_receiving_csv():
         receiving.codes_from_csv("code\n1\n")
     with pytest.raises(DomainError, match="has no codes"):
         receiving.codes_from_csv("serial\n")
+
+
+def test_a_received_unit_goes_to_a_stock_status(db):
+    po = vendor_po(db)
+    for status in ("Sold", "Vendor RMA", "Written off"):
+        assert "goes to a stock status" in str(refused(db, po, imeis(1)[0], status=status))
+    assert call(db, receiving.receive_scan, po, imeis(1)[0], status="Processing").verdict == "green"
 
 
 def test_line_numbers(db):

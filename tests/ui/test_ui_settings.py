@@ -32,7 +32,7 @@ def _act(qtbot, dialog, do) -> tuple[bool, str]:
 
 def test_lists_for_every_user_managed_list(dialog):
     pages = dialog.pages
-    assert [r[0] for r in pages["grades"].model.rows()] == ["A+", "A", "B", "C", "D"]
+    assert [r[0] for r in pages["grades"].model.rows()] == ["A+", "A", "B", "C", "D", "Ungraded"]
     assert ("CG", "Cracked Glass") in pages["conditions"].model.rows()
     assert ("Available", True) in pages["statuses"].model.rows()
     assert pages["warehouses"].model.rows() == [("Main",)]
@@ -46,11 +46,11 @@ def test_add_a_grade_and_move_it_up(qtbot, ctx, dialog):
     page = dialog.pages["grades"]
     page.new_values[0].setText("B+")
     ok, _ = _act(qtbot, dialog, page.add)
-    assert ok and [r[0] for r in page.model.rows()][-1] == "B+"
+    assert ok and [r[0] for r in page.model.rows()][-2:] == ["B+", "Ungraded"]  # purchasing's Ungraded stays last
     page.table.selectRow(5)
     for _ in range(3):
         _act(qtbot, dialog, lambda: page.move_selected(-1))
-    assert [r[0] for r in page.model.rows()] == ["A+", "A", "B+", "B", "C", "D"]
+    assert [r[0] for r in page.model.rows()] == ["A+", "A", "B+", "B", "C", "D", "Ungraded"]
 
 
 def test_toggle_a_status_sellable_flag(qtbot, ctx, dialog, qtmodeltester):

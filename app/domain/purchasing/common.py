@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import lock_first
 from app.domain import inventory, reference
-from app.domain.defaults import UNGRADED
+from app.domain.defaults import UNGRADED  # noqa: F401 - the grade until diagnostics grade a unit
 from app.domain.errors import Conflict, NotFound
 from app.models import InventoryStatus, PurchaseOrder, Vendor, VendorRma
 
@@ -30,7 +30,6 @@ VENDOR_RMA = "Vendor RMA"
 RETURNED_TO_VENDOR = "Returned to vendor"
 WRITTEN_OFF = "Written off"
 AVAILABLE = "Available"
-__all__ = ["UNGRADED"]
 
 PO_PREFIX = "PO"
 RMA_PREFIX = "RMA"

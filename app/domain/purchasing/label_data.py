@@ -11,14 +11,14 @@ from app.domain.permissions import Permission, allowed, require
 from app.domain.purchasing import common
 from app.domain.purchasing.views import rma_view
 from app.labels.purchasing import ReceivingLabelData, RmaListLine, RmaPackingListData
-from app.models import PurchaseOrder, Receipt
+from app.models import PurchaseOrder, PoReceipt
 
 
 def receiving_label_data(session: Session, code: str) -> ReceivingLabelData:
     """The label of a unit received on a PO: its code, model, PO number and line."""
     require(session, Permission.LABELS)
     unit = inventory.find_unit(session, code)
-    receipt = session.scalar(select(Receipt).where(Receipt.unit_id == unit.id))
+    receipt = session.scalar(select(PoReceipt).where(PoReceipt.unit_id == unit.id))
     if receipt is None:
         raise NotFound(f"Unit {unit.code} was not received on a purchase order.", reason="no_receipt")
     po = session.get(PurchaseOrder, receipt.po_id)

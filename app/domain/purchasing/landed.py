@@ -15,7 +15,7 @@ from app.domain.errors import Conflict, InvalidInput
 from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
 from app.domain.station import current_actor
-from app.models import LandedCost, LandedCostShare, Receipt, Unit
+from app.models import LandedCost, LandedCostShare, PoReceipt, Unit
 
 EQUAL, BY_COST = "equal", "by_cost"
 
@@ -58,8 +58,8 @@ def add_landed_cost(session: Session, po_number: str, amount, *, method: str = E
     po = common.get_po(session, po_number, lock=True)
     if po.status == common.CANCELLED:
         raise Conflict(f"{po.number} is cancelled.", reason="po_status")
-    rows = session.execute(select(Unit, Receipt.unit_cost).join(Receipt, Receipt.unit_id == Unit.id)
-                           .where(Receipt.po_id == po.id).order_by(Receipt.id)).all()
+    rows = session.execute(select(Unit, PoReceipt.unit_cost).join(PoReceipt, PoReceipt.unit_id == Unit.id)
+                           .where(PoReceipt.po_id == po.id).order_by(PoReceipt.id)).all()
     if not rows:
         raise Conflict(f"{po.number} has no received units to spread a landed cost over.", reason="nothing_received")
     if method == EQUAL:

@@ -22,7 +22,7 @@ from app.domain.errors import Conflict, InvalidCode
 from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
 from app.domain.station import current_actor
-from app.models import Grade, Manifest, ManifestRow, Product, PurchaseOrderLine, Receipt, UnitCode
+from app.models import Grade, Manifest, ManifestRow, Product, PurchaseOrderLine, PoReceipt, UnitCode
 
 COLUMNS = ("imei", "serial", *PRODUCT_FIELDS, "grade", "cost")
 
@@ -123,7 +123,7 @@ def import_manifest(session: Session, po_number: str, text: str, *, filename: st
     codes = list(seen)
     for start in range(0, len(codes), 500):
         chunk = codes[start:start + 500]
-        taken = session.execute(select(UnitCode.code, Receipt.po_id).join(Receipt, Receipt.unit_id == UnitCode.unit_id,
+        taken = session.execute(select(UnitCode.code, PoReceipt.po_id).join(PoReceipt, PoReceipt.unit_id == UnitCode.unit_id,
                                                                          isouter=True)
                                 .where(UnitCode.code.in_(chunk))).all()
         for code, po_id in taken:

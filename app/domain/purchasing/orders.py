@@ -16,7 +16,7 @@ from app.domain.changes import Changes
 from app.domain.errors import Conflict, InvalidInput
 from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
-from app.models import Product, PurchaseOrder, PurchaseOrderLine, Receipt
+from app.models import Product, PurchaseOrder, PurchaseOrderLine, PoReceipt
 from app.models.base import utcnow
 
 LINE_KEYS = (*PRODUCT_FIELDS, "grade", "qty", "cost")
@@ -103,7 +103,7 @@ def create_po(session: Session, vendor: str, lines: list[PoLineSpec], *, referen
 
 
 def _received_count(session: Session, po_id: int) -> int:
-    return session.scalar(select(func.count(Receipt.id)).where(Receipt.po_id == po_id)) or 0
+    return session.scalar(select(func.count(PoReceipt.id)).where(PoReceipt.po_id == po_id)) or 0
 
 
 def place_po(session: Session, number: str) -> Changes:
@@ -155,8 +155,8 @@ def refresh_status(session: Session, po: PurchaseOrder) -> None:
     if po.status not in common.RECEIVABLE:
         return
     counted = dict(session.execute(
-        select(Receipt.po_line_id, func.count(Receipt.id))
-        .where(Receipt.po_id == po.id, Receipt.replaces_unit_id.is_(None)).group_by(Receipt.po_line_id)).all())
+        select(PoReceipt.po_line_id, func.count(PoReceipt.id))
+        .where(PoReceipt.po_id == po.id, PoReceipt.replaces_unit_id.is_(None)).group_by(PoReceipt.po_line_id)).all())
     lines = session.execute(select(PurchaseOrderLine.id, PurchaseOrderLine.quantity)
                             .where(PurchaseOrderLine.po_id == po.id)).all()
     if not counted:

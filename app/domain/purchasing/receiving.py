@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain import inventory
+from app.domain import inventory, reference
 from app.domain.catalog import PRODUCT_FIELDS, ProductSpec
 from app.domain.changes import Changes
 from app.domain.codes import CodeKind, parse_unit_code
@@ -28,7 +28,7 @@ from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, Sca
 from app.domain.permissions import Permission, allowed, require
 from app.domain.purchasing import common, orders
 from app.domain.station import Actor, current_actor
-from app.models import ManifestRow, PurchaseOrder, PurchaseOrderLine, Receipt, UnitCode, Warehouse
+from app.models import ManifestRow, PurchaseOrder, PurchaseOrderLine, PoReceipt, UnitCode, Warehouse
 
 GREEN, AMBER, RED = "green", "amber", "red"
 
@@ -62,15 +62,15 @@ def verdict_of(error: DomainError) -> str:
 def line_counts(session: Session, po_id: int) -> dict[int, int]:
     """Units received per PO line, a vendor's replacements not counted."""
     return dict(session.execute(
-        select(Receipt.po_line_id, func.count(Receipt.id))
-        .where(Receipt.po_id == po_id, Receipt.replaces_unit_id.is_(None)).group_by(Receipt.po_line_id)).all())
+        select(PoReceipt.po_line_id, func.count(PoReceipt.id))
+        .where(PoReceipt.po_id == po_id, PoReceipt.replaces_unit_id.is_(None)).group_by(PoReceipt.po_line_id)).all())
 
 
 def _refuse_duplicate(session: Session, code: str) -> None:
     row = session.execute(
-        select(UnitCode.unit_id, PurchaseOrder.number, Receipt.received_at)
-        .join(Receipt, Receipt.unit_id == UnitCode.unit_id, isouter=True)
-        .join(PurchaseOrder, PurchaseOrder.id == Receipt.po_id, isouter=True)
+        select(UnitCode.unit_id, PurchaseOrder.number, PoReceipt.received_at)
+        .join(PoReceipt, PoReceipt.unit_id == UnitCode.unit_id, isouter=True)
+        .join(PurchaseOrder, PurchaseOrder.id == PoReceipt.po_id, isouter=True)
         .where(UnitCode.code == code)).first()
     if row is None:
         return
@@ -101,6 +101,9 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
     require(session, Permission.RECEIVE)
     parsed = parse_unit_code(raw_code)
     code = parsed.value
+    target = reference.status(session, status)
+    if target.id in common.gone_status_ids(session) or target.name.lower() == common.VENDOR_RMA.lower():
+        raise InvalidInput(f"A unit received on a PO goes to a stock status, not {target.name}.")
     po = common.get_po(session, po_number, lock=True)  # one receipt at a time per PO: line counts stay true
     if po.status not in common.RECEIVABLE:
         raise Conflict(f"{po.number} is {po.status}: nothing more can be received on it.", reason="po_status")
@@ -136,7 +139,7 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
         **({"imei": code} if parsed.kind is CodeKind.IMEI else {"serial": code}),
         actor=actor, note=f"{po.number} line {number}{flags}")
     actor = actor or current_actor()
-    session.add(Receipt(unit_id=unit.id, po_id=po.id, po_line_id=line.id, unit_cost=cost, unexpected=unexpected,
+    session.add(PoReceipt(unit_id=unit.id, po_id=po.id, po_line_id=line.id, unit_cost=cost, unexpected=unexpected,
                         over_receipt=over, station=actor.station, operator=actor.operator))
     session.flush()
     orders.refresh_status(session, po)

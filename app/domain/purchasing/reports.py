@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
 from app.domain.purchasing.views import PoSummary, list_pos
-from app.models import InventoryStatus, PurchaseOrder, Receipt, Unit, Vendor, VendorRma, VendorRmaLine, Warehouse
+from app.models import InventoryStatus, PurchaseOrder, PoReceipt, Unit, Vendor, VendorRma, VendorRmaLine, Warehouse
 from app.models.base import utcnow
 
 AGING_BUCKETS = ((30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"))
@@ -80,8 +80,8 @@ class VendorRow:
 
 def vendor_report(session: Session) -> list[VendorRow]:
     require(session, Permission.VIEW_COSTS)
-    received = dict(session.execute(select(PurchaseOrder.vendor_id, func.count(Receipt.id))
-                                    .join(Receipt, Receipt.po_id == PurchaseOrder.id)
+    received = dict(session.execute(select(PurchaseOrder.vendor_id, func.count(PoReceipt.id))
+                                    .join(PoReceipt, PoReceipt.po_id == PurchaseOrder.id)
                                     .group_by(PurchaseOrder.vendor_id)).all())
     returned = dict(session.execute(select(VendorRma.vendor_id, func.count(distinct(VendorRmaLine.unit_id)))
                                     .join(VendorRmaLine, VendorRmaLine.rma_id == VendorRma.id)

@@ -23,7 +23,7 @@ from app.domain.errors import Conflict, InvalidInput
 from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
 from app.domain.station import current_actor
-from app.models import PurchaseOrder, Receipt, VendorRma, VendorRmaLine
+from app.models import PurchaseOrder, PoReceipt, VendorRma, VendorRmaLine
 from app.models.base import utcnow
 
 
@@ -65,8 +65,8 @@ def add_to_rma(session: Session, number: str, code: str, reason: str) -> RmaResu
     if rma.status != common.RMA_DRAFT:
         raise Conflict(f"{rma.number} is {rma.status}: units are added only while it is a draft.", reason="rma_status")
     unit = inventory.find_unit(session, code, lock=True)
-    vendor_id = session.scalar(select(PurchaseOrder.vendor_id).join(Receipt, Receipt.po_id == PurchaseOrder.id)
-                               .where(Receipt.unit_id == unit.id))
+    vendor_id = session.scalar(select(PurchaseOrder.vendor_id).join(PoReceipt, PoReceipt.po_id == PurchaseOrder.id)
+                               .where(PoReceipt.unit_id == unit.id))
     if vendor_id != rma.vendor_id:
         came = "was not bought on a purchase order" if vendor_id is None else "came from another vendor"
         raise Conflict(f"Unit {unit.code} {came}: only units bought from {rma.vendor.name} go on {rma.number}.",

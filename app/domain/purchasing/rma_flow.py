@@ -15,7 +15,7 @@ from app.domain.permissions import Permission, require
 from app.domain.purchasing import common
 from app.domain.purchasing.rma import RmaResult
 from app.domain.station import current_actor
-from app.models import PurchaseOrder, Receipt, Unit, VendorRma, VendorRmaLine
+from app.models import PurchaseOrder, PoReceipt, Unit, VendorRma, VendorRmaLine
 from app.models.base import utcnow
 
 VENDOR_RMA_EVENT = "vendor_rma"  # the history event's kind
@@ -68,7 +68,7 @@ def ship_rma(session: Session, number: str, tracking: str) -> RmaResult:
 
 
 def _receive_replacement(session: Session, original: Unit, new_code: str, rma: VendorRma) -> Unit:
-    receipt = session.scalar(select(Receipt).where(Receipt.unit_id == original.id))
+    receipt = session.scalar(select(PoReceipt).where(PoReceipt.unit_id == original.id))
     product = ProductSpec(**{f: getattr(original.variation.product, f) for f in PRODUCT_FIELDS})
     po_number = session.get(PurchaseOrder, receipt.po_id).number
     unit, _ = inventory.receive_unit(
@@ -76,7 +76,7 @@ def _receive_replacement(session: Session, original: Unit, new_code: str, rma: V
                                    cost=receipt.unit_cost),
         code=new_code, note=f"{po_number} · replaces {original.code} ({rma.number})")
     actor = current_actor()
-    session.add(Receipt(unit_id=unit.id, po_id=receipt.po_id, po_line_id=receipt.po_line_id, unit_cost=receipt.unit_cost,
+    session.add(PoReceipt(unit_id=unit.id, po_id=receipt.po_id, po_line_id=receipt.po_line_id, unit_cost=receipt.unit_cost,
                         replaces_unit_id=original.id, station=actor.station, operator=actor.operator))
     session.flush()
     return unit

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.permissions import Permission, allowed, require
 from app.domain.purchasing import common
 from app.domain.purchasing.receiving import line_name
-from app.models import (Grade, InventoryStatus, LandedCost, Manifest, ManifestRow, PurchaseOrder, Receipt, Unit,
+from app.models import (Grade, InventoryStatus, LandedCost, Manifest, ManifestRow, PurchaseOrder, PoReceipt, Unit,
                         UnitCode, Variation, VendorRma, VendorRmaLine)
 
 
@@ -76,10 +76,10 @@ def po_view(session: Session, number: str) -> PoView:
     costs = allowed(session, Permission.VIEW_COSTS)
     po = common.get_po(session, number)
     rows = session.execute(
-        select(Receipt, Unit, InventoryStatus.name, Grade.name)
-        .join(Unit, Unit.id == Receipt.unit_id).join(InventoryStatus, InventoryStatus.id == Unit.status_id)
+        select(PoReceipt, Unit, InventoryStatus.name, Grade.name)
+        .join(Unit, Unit.id == PoReceipt.unit_id).join(InventoryStatus, InventoryStatus.id == Unit.status_id)
         .join(Variation, Variation.id == Unit.variation_id).join(Grade, Grade.id == Variation.grade_id)
-        .where(Receipt.po_id == po.id).order_by(Receipt.id)).all()
+        .where(PoReceipt.po_id == po.id).order_by(PoReceipt.id)).all()
     number_of = {line.id: i for i, line in enumerate(po.lines, start=1)}
     replaced_codes = dict(session.execute(select(Unit.id, UnitCode.code).join(UnitCode, UnitCode.unit_id == Unit.id)
                                           .where(Unit.id.in_([r.replaces_unit_id for r, *_ in rows if r.replaces_unit_id]),
@@ -98,8 +98,8 @@ def po_view(session: Session, number: str) -> PoView:
             sum(1 for r in mine if r.unexpected), sum(1 for r in mine if r.replaces_unit_id is not None)))
     manifest_codes = list(session.scalars(select(ManifestRow.code).where(ManifestRow.po_id == po.id)
                                           .order_by(ManifestRow.line_no)))
-    received_codes = set(session.scalars(select(UnitCode.code).join(Receipt, Receipt.unit_id == UnitCode.unit_id)
-                                         .where(Receipt.po_id == po.id)))
+    received_codes = set(session.scalars(select(UnitCode.code).join(PoReceipt, PoReceipt.unit_id == UnitCode.unit_id)
+                                         .where(PoReceipt.po_id == po.id)))
     landed = session.scalar(select(func.sum(LandedCost.amount)).where(LandedCost.po_id == po.id))
     return PoView(po.number, po.vendor.name, po.reference, po.expected_date, po.status, po.created_at, po.closed_at,
                   tuple(lines), sum(l.quantity for l in lines), sum(l.received for l in lines), len(manifest_codes),
@@ -130,9 +130,9 @@ def list_pos(session: Session, *, vendor: str | None = None, open_only: bool = F
         stmt = stmt.where(PurchaseOrder.status.not_in((common.CLOSED, common.CANCELLED)))
     pos = list(session.scalars(stmt))
     ids = [p.id for p in pos]
-    received = dict(session.execute(select(Receipt.po_id, func.count(Receipt.id))
-                                    .where(Receipt.po_id.in_(ids), Receipt.replaces_unit_id.is_(None))
-                                    .group_by(Receipt.po_id)).all())
+    received = dict(session.execute(select(PoReceipt.po_id, func.count(PoReceipt.id))
+                                    .where(PoReceipt.po_id.in_(ids), PoReceipt.replaces_unit_id.is_(None))
+                                    .group_by(PoReceipt.po_id)).all())
     manifests = set(session.scalars(select(Manifest.po_id).where(Manifest.po_id.in_(ids))))
     return [PoSummary(p.number, p.vendor.name, p.reference, p.status, p.created_at, sum(l.quantity for l in p.lines),
                       received.get(p.id, 0), p.id in manifests) for p in pos]
