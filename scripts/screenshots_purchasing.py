@@ -176,14 +176,18 @@ def main() -> int:
     grading.open_file(str(export))
     settle(app, runner)
     grading.set_column("failed_tests", "result failures")
-    window.resize(1280, 800)
-    settle(app, runner)
-    shots.append((window.grab(), "purchasing-grading.png"))
+    for width, height, suffix in SIZES:
+        window.resize(width, height)
+        settle(app, runner)
+        shots.append((window.grab(), f"purchasing-grading{suffix}.png"))
 
     window.purchasing.pages.setCurrentWidget(window.purchasing.orders)
     window.purchasing.orders.show_po(po_number)
     settle(app, runner)
-    shots.append((window.grab(), "purchasing-orders.png"))
+    for width, height, suffix in SIZES:
+        window.resize(width, height)
+        settle(app, runner)
+        shots.append((window.grab(), f"purchasing-orders{suffix}.png"))
 
     for pixmap, name in shots:
         pixmap.save(str(out / name))

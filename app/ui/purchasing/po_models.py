@@ -26,9 +26,9 @@ def lines_model(parent=None) -> RowsModel:
         Column("Line", lambda l: l.number),
         Column("Product", lambda l: l.product),
         Column("Grade", lambda l: l.expected_grade or ""),
-        Column("Received / expected", lambda l: f"{l.received} / {l.quantity}", align_right=True),
+        Column("Received", lambda l: f"{l.received} / {l.quantity}", align_right=True),
         Column("Unexpected", lambda l: l.unexpected or "", align_right=True),
-        Column("Replacements", lambda l: l.replacements or "", align_right=True),
+        Column("Replaced", lambda l: l.replacements or "", align_right=True),
         Column("Unit cost", lambda l: money(l.unit_cost), align_right=True),
     ), parent, tint=_line_tint)
 
