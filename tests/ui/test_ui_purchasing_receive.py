@@ -68,10 +68,10 @@ def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path, q
     verdict, text = scan(qtbot, page, "12345")
     assert verdict == "red"
 
-    verdict, _ = scan(qtbot, page, imei(8))  # another stranger: set aside this time
+    verdict, _ = scan(qtbot, page, imei(8))  # another stranger: set aside this time, with its key
     assert verdict == "amber"
     with qtbot.waitSignal(page.verdict_shown, timeout=10000):
-        page.aside_button.click()
+        page.aside_key.activated.emit()
     assert page.set_aside == [imei(8)] and not page.accept_button.isEnabled()
 
     with db.reads() as s:
@@ -82,6 +82,13 @@ def test_receive_a_po_by_scans_green_amber_red(qtbot, ctx, db, page, tmp_path, q
     assert [s.verdict for s in page.scans.rows] == ["set aside", "amber", "red", "red", "amber", "amber", "green"]
     for model in (page.scans, page.lines):
         qtmodeltester.check(model)
+
+
+def test_the_keys_say_why_nothing_happens_when_no_unit_waits(qtbot, db, page) -> None:
+    page.accept_key.activated.emit()
+    assert page.banner.message() == "No unexpected unit is waiting: F7 and F8 answer an amber scan."
+    with db.reads() as s:
+        assert views.list_pos(s) == []
 
 
 def test_an_amber_unit_left_waiting_is_set_aside_when_the_next_unit_is_scanned(qtbot, db, page) -> None:

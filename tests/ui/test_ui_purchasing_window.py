@@ -4,6 +4,8 @@ open a PO by its barcode and receive units on it; a packer does not see Reports 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.domain.purchasing import views
 from purchasing_helpers import make_po, sign_in
@@ -27,11 +29,14 @@ def test_scanner_keystrokes_open_a_po_and_receive_on_the_purchasing_tab(qtbot, w
     with qtbot.waitSignal(page.verdict_shown, timeout=10000) as amber:
         keys.scan(window, imei(2))
     assert amber.args[0] == "amber" and page.accept_button.isEnabled()
+    with qtbot.waitSignal(page.verdict_shown, timeout=10000) as accepted:  # F7: accept, the scanner still in hand
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F7)
+    assert accepted.args[1].startswith(f"Unexpected unit accepted: {imei(2)}")
     with qtbot.waitSignal(page.verdict_shown, timeout=10000) as red:
         keys.scan(window, imei(1))
     assert red.args[0] == "red" and page.banner.kind == "refusal"
     with ctx.db.reads() as s:
-        assert views.po_view(s, number).received == 1
+        assert views.po_view(s, number).received == 2
     assert window.tabs.isTabVisible(window.tabs.indexOf(window.reports))
 
 

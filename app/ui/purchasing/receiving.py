@@ -14,7 +14,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -24,6 +24,7 @@ from app.domain.purchasing import receiving, views
 from app.domain.purchasing.views import PoView
 from app.ui.context import UiContext
 from app.ui.packing import feedback
+from app.ui.packing.keys import give_key, key_text
 from app.ui.purchasing import paperwork
 from app.ui.purchasing.banner import ReceivingBanner
 from app.ui.purchasing.common import Asks, no_focus, table
@@ -35,6 +36,8 @@ from app.ui.widgets.guard import run_for
 log = logging.getLogger(__name__)
 
 PO_CODE = re.compile(r"^PO-?\d{1,12}$", re.IGNORECASE)
+ACCEPT_KEY = QKeySequence("F7")
+ASIDE_KEY = QKeySequence("F8")
 NO_PENDING = "No unexpected unit waiting."
 IDLE_TEXT = "Scan the purchase order's barcode (or pick it above), then scan each unit."
 BANNER_POINT_SIZE = 24
@@ -86,8 +89,8 @@ class ReceivingPage(QWidget):
         self.banner.setObjectName("receiving_banner")
         self.banner.setFixedHeight(self.banner.fontMetrics().lineSpacing() * BANNER_LINES + 28)
         self.accept_line = QComboBox(objectName="accept_line")
-        self.accept_button = QPushButton("Accept to this line", objectName="accept_unexpected")
-        self.aside_button = QPushButton("Set aside (quarantine)", objectName="set_aside")
+        self.accept_button = QPushButton(f"Accept to this line  {key_text(ACCEPT_KEY)}", objectName="accept_unexpected")
+        self.aside_button = QPushButton(f"Set aside (quarantine)  {key_text(ASIDE_KEY)}", objectName="set_aside")
         self.accept_button.clicked.connect(self.accept_unexpected)
         self.aside_button.clicked.connect(self.quarantine)
         amber = QHBoxLayout()
@@ -100,6 +103,11 @@ class ReceivingPage(QWidget):
         self.amber_bar.setLayout(amber)
         for button in (self.accept_button, self.aside_button):
             button.setMinimumHeight(40)
+        # A receiver with a scanner in one hand answers an amber scan with a key, not the mouse.
+        self.accept_key = give_key(self, self.accept_button, ACCEPT_KEY, "Receive the unexpected unit on the chosen line",
+                                   self._nothing_waiting)
+        self.aside_key = give_key(self, self.aside_button, ASIDE_KEY, "Set the unexpected unit aside, not received",
+                                  self._nothing_waiting)
         no_focus(self.po_combo, self.accept_line, self.print_labels)
         for combo, letters in ((self.po_combo, 24), (self.accept_line, 30)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -213,6 +221,9 @@ class ReceivingPage(QWidget):
         if self.pending_code is None:
             return
         self._receive(self.pending_code, allow_unexpected=True, line_id=self.accept_line.currentData())
+
+    def _nothing_waiting(self) -> None:
+        self._show("info", "No unexpected unit is waiting: F7 and F8 answer an amber scan.", sound=False)
 
     def quarantine(self) -> None:
         if self.pending_code is None:
