@@ -1,4 +1,5 @@
-"""The main window: Catalog, Inventory, Packing, Back Market; menus; status bar; clean shutdown."""
+"""The main window: Catalog, Inventory, Packing, Back Market, Purchasing, Vendor returns, Reports; menus;
+status bar; clean shutdown."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ def _backmarket_tab(ctx: UiContext, sync: Any) -> QWidget:
     from app.ui.backmarket.tab import BackMarketTab
 
     return BackMarketTab(ctx, sync)
+
+
+def _purchasing_tabs(ctx: UiContext) -> tuple[QWidget, QWidget, QWidget]:
+    from app.ui.purchasing.tab import PurchasingTab, ReportsTab, VendorReturnsTab
+
+    return PurchasingTab(ctx), VendorReturnsTab(ctx), ReportsTab(ctx)
 
 
 def _sync_controller(ctx: UiContext) -> Any:
@@ -76,9 +83,11 @@ class MainWindow(QMainWindow):
         self.inventory = InventoryTab(ctx)
         self.packing = factories.packing(ctx)
         self.backmarket = factories.backmarket(ctx, self.sync)
+        self.purchasing, self.vendor_returns, self.reports = _purchasing_tabs(ctx)
         self.tabs = QTabWidget()
         for tab, title in ((self.catalog, "Catalog"), (self.inventory, "Inventory"), (self.packing, "Packing"),
-                           (self.backmarket, "Back Market")):
+                           (self.backmarket, "Back Market"), (self.purchasing, "Purchasing"),
+                           (self.vendor_returns, "Vendor returns"), (self.reports, "Reports")):
             self.tabs.addTab(tab, title)
         self.setCentralWidget(self.tabs)
 
@@ -201,9 +210,10 @@ class MainWindow(QMainWindow):
         self.signin.shutdown()
         stop_sync = getattr(self.sync, "shutdown", None) or self.sync.stop
         stop_sync()
-        shutdown_packing = getattr(self.packing, "shutdown", None)
-        if shutdown_packing is not None:
-            shutdown_packing()
+        for tab in (self.packing, self.purchasing, self.vendor_returns):
+            stop_tab = getattr(tab, "shutdown", None)
+            if stop_tab is not None:
+                stop_tab()
         if self.scanners is not None:
             self.scanners.stop()
         if not self.ctx.runner.wait(15000):

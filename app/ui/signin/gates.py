@@ -93,6 +93,21 @@ def _outbox_retry(window, allowed: bool) -> None:
         _set_visible(_path(window, f"backmarket.attention.{name}"), allowed)
 
 
+def _purchasing(window, allowed: bool) -> None:
+    for name in ("purchasing", "vendor_returns"):
+        tab = getattr(window, name, None)
+        if tab is not None and hasattr(tab, "set_manager"):
+            tab.set_manager(allowed)
+
+
+def _reports(window, allowed: bool) -> None:
+    tabs, reports = getattr(window, "tabs", None), getattr(window, "reports", None)
+    if isinstance(tabs, QTabWidget) and reports is not None and tabs.indexOf(reports) >= 0:
+        if not allowed and tabs.currentWidget() is reports:
+            tabs.setCurrentIndex(0)
+        tabs.setTabVisible(tabs.indexOf(reports), allowed)
+
+
 GATES: tuple[tuple[Permission, Callable[[Any, bool], None]], ...] = (
     (Permission.CSV, lambda w, ok: _set_visible(getattr(w, "import_action", None), ok)),
     (Permission.CSV, lambda w, ok: _set_visible(getattr(w, "export_action", None), ok)),
@@ -101,6 +116,8 @@ GATES: tuple[tuple[Permission, Callable[[Any, bool], None]], ...] = (
     (Permission.CATALOG, _catalog_editing),
     (Permission.VIEW_COSTS, _receive_cost),
     (Permission.OUTBOX, _outbox_retry),
+    (Permission.PURCHASING, _purchasing),
+    (Permission.VIEW_COSTS, _reports),
 )
 
 
