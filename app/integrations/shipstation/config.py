@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.domain import settings
 from app.domain.errors import DomainError, InvalidInput
+from app.domain.setting_checks import is_loopback
 from app.integrations.shipstation import secrets
 from app.integrations.shipstation.client import DEFAULT_API_URL, ShipStationV1Client
 
@@ -99,6 +101,10 @@ def build_client(db: Database, *, key: str | None = None, **options: Any) -> Shi
     """Raises NoKey when no key is set for this database and address (keyring or the environment)."""
     with db.reads() as session:
         cfg = ShipStationSettings.load(session)
+        demo = bool(settings.get(session, "database.demo"))
+    if demo and not is_loopback(urlsplit(cfg.api_url).hostname or ""):
+        raise DomainError(f"This is a demo database: it only talks to the local ShipStation sandbox, never to "
+                          f"{cfg.api_url}.", reason="bad_settings")
     key = key or read_key(db)
     if not key:
         raise NoKey("No ShipStation API key is set. Run `refurbdesk shipstation key set` (KEY:SECRET on stdin) "
