@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.domain import settings
+from app.domain import permissions, settings
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.setting_checks import is_loopback
 from app.integrations.shipstation import secrets
@@ -81,10 +81,15 @@ def read_key(db: Database) -> str | None:
 
 
 def store_key(db: Database, key_and_secret: str) -> None:
+    """A manager's job, like the Back Market token: refused before anything is stored."""
+    with db.reads() as session:
+        permissions.require_token(session)
     secrets.store_key(key_and_secret, key_binding(db, create=True))
 
 
 def clear_key(db: Database) -> None:
+    with db.reads() as session:
+        permissions.require_token(session)
     binding = key_binding(db)
     if binding is not None:
         secrets.delete_key(binding)
