@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton,
-    QRadioButton, QScrollArea, QVBoxLayout, QWidget,
+    QRadioButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from app.domain.changes import Changes
@@ -62,13 +62,14 @@ class ShippingPanel(QWidget):
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.store_key_button)
         key_row.addWidget(self.replace_key_button)
+        key_row.addStretch(0)
+        self.replace_key_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         key_box = QGroupBox("ShipStation API key (V1 key pair)")
         key_layout = QVBoxLayout(key_box)
         key_layout.addWidget(self.key_state)
         key_layout.addLayout(key_row)
 
-        self.enabled = QCheckBox("Send orders to ShipStation and bring labels back, with every sync",
-                                 objectName="ss_enabled")
+        self.enabled = QCheckBox("On: send orders, read labels back (each sync)", objectName="ss_enabled")
         self.api_url = QLineEdit(objectName="ss_api_url")
         self.api_url.setPlaceholderText(f"{DEFAULT_API_URL} (ShipStation) — or the local sandbox")
         self.store = QComboBox(objectName="ss_store")
@@ -77,12 +78,13 @@ class ShippingPanel(QWidget):
         store_row = QHBoxLayout()
         store_row.addWidget(self.store, 1)
         store_row.addWidget(self.load_stores_button)
-        self.push_mode = QRadioButton("Push: send Back Market orders to ShipStation too", objectName="ss_mode_push")
-        self.skip_mode = QRadioButton("Skip: Back Market is connected to ShipStation directly (it imports them; "
-                                      "their labels still ship them here)", objectName="ss_mode_skip")
-        for radio in (self.push_mode, self.skip_mode):
-            radio.setStyleSheet("QRadioButton { padding: 2px 0; }")
+        self.push_mode = QRadioButton("Push — send them to ShipStation", objectName="ss_mode_push")
+        self.skip_mode = QRadioButton("Skip — ShipStation imports them itself", objectName="ss_mode_skip")
         self.push_mode.setChecked(True)
+        mode_hint = QLabel("Skip when Back Market is connected to ShipStation directly: labels bought there "
+                           "still ship the orders here. Direct orders are sent in both modes.")
+        mode_hint.setWordWrap(True)
+        mode_hint.setStyleSheet("color: #555;")
         connection = QGroupBox("Connection")
         form = QFormLayout(connection)
         form.addRow("", self.enabled)
@@ -92,10 +94,15 @@ class ShippingPanel(QWidget):
         mode_layout = QVBoxLayout(mode_box)
         mode_layout.addWidget(self.push_mode)
         mode_layout.addWidget(self.skip_mode)
+        mode_layout.addWidget(mode_hint)
         self.statuses_view = QListView(objectName="ss_push_statuses")
-        self.statuses_view.setMaximumHeight(150)
-        statuses_box = QGroupBox("Orders in these statuses are sent (with a shipping address)")
-        QVBoxLayout(statuses_box).addWidget(self.statuses_view)
+        self.statuses_view.setMaximumHeight(110)
+        statuses_box = QGroupBox("Orders sent to ShipStation")
+        statuses_layout = QVBoxLayout(statuses_box)
+        statuses_hint = QLabel("Orders in the ticked statuses, with a shipping address:")
+        statuses_hint.setWordWrap(True)
+        statuses_layout.addWidget(statuses_hint)
+        statuses_layout.addWidget(self.statuses_view)
 
         self.health = ShippingHealthBox(self)
         self.message = QLabel(objectName="ss_message")
