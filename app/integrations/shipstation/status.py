@@ -63,6 +63,14 @@ def is_waiting_in_shipstation(session: Session, order_id: int) -> bool:
             and link.remote_status in ("awaiting_shipment", "on_hold"))
 
 
+def for_packing(session: Session, order_id: int) -> tuple[OrderShipping | None, bool]:
+    """The packing screen's line (None when ShipStation is off and never had the order) and whether
+    shipping it here should ask "mark it shipped in ShipStation too?"."""
+    if session.get(ShipStationOrder, order_id) is None and not settings.get(session, "shipstation.enabled"):
+        return None, False
+    return order_shipping(session, order_id), is_waiting_in_shipstation(session, order_id)
+
+
 def health(session: Session, limit: int = 50) -> ShippingHealth:
     waiting = session.scalar(select(func.count()).select_from(ShipStationOrder).where(
         ShipStationOrder.remote_status == "awaiting_shipment", ShipStationOrder.label_shipment_id.is_(None),
