@@ -81,6 +81,10 @@ class ShipDialog(QDialog):
         self.mark_in_shipstation = QCheckBox("&Mark it shipped in ShipStation too (it is waiting there for a label)",
                                              objectName="mark_in_shipstation")
         self.mark_in_shipstation.setChecked(True)
+        asked = QFont(self.font())
+        asked.setPointSize(max(asked.pointSize(), 10) + 2)
+        asked.setBold(True)
+        self.mark_in_shipstation.setFont(asked)
         self.mark_in_shipstation.setVisible(ask_shipstation)
         self._ask_shipstation = ask_shipstation
         self.problem = QLabel(objectName="problem")
