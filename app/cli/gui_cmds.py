@@ -37,10 +37,6 @@ class DemoSandboxes:
     backmarket: object
     shipstation: object
 
-    @property
-    def url(self) -> str:
-        return self.backmarket.url
-
     def stop(self) -> None:
         for server in (self.shipstation, self.backmarket):
             server.stop()
