@@ -56,6 +56,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="refurbdesk-shots-"))
     url, server = prepare_demo(folder, sandbox=True)
+    server.shipstation.store.add_store("Back Market FR", "Back Market")  # a store list worth showing
+    server.shipstation.store.add_store("Direct sales", "Manual Store")
     db = open_database(url)
     from app.sync.engine import SyncEngine
 
@@ -141,6 +143,17 @@ def main() -> int:
 
     window.tabs.setCurrentWidget(window.backmarket)
     shot(window, "backmarket.png")
+
+    # ShipStation: the Shipping panel after a cycle, and the order the demo bought a label for.
+    shipping = getattr(window.backmarket, "shipping_panel", None)
+    if shipping is not None and server is not None:
+        window.backmarket.pages.setCurrentWidget(shipping)
+        shipping.load_stores()
+        shot(window, "shipping.png")
+        window.backmarket.pages.setCurrentIndex(0)
+        window.tabs.setCurrentWidget(window.packing)
+        window.open_order("SO100002")
+        shot(window, "packing-shipstation.png")
 
     window.close()
     ctx.events.close()

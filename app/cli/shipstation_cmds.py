@@ -89,26 +89,24 @@ def cmd_configure(args) -> int:
 
 
 def cmd_key_set(args) -> int:
-    from app.integrations.shipstation import secrets
-    from app.integrations.shipstation.config import key_binding
+    from app.integrations.shipstation import config, secrets
 
     _require_key_rights(args)
     text = sys.stdin.readline().strip() if not sys.stdin.isatty() else input("ShipStation KEY:SECRET: ").strip()
     if not text:
         raise InvalidInput("No key given on stdin: write KEY:SECRET.")
-    binding = key_binding(database(args))
-    secrets.store_key(text, binding)
-    note = f" ({secrets.ENV_VAR} is set and is used instead while it is)" if secrets.key_source(binding) == "environment" else ""
+    db = database(args)
+    config.store_key(db, text)
+    note = f" ({secrets.ENV_VAR} is set and is used instead while it is)" if config.key_state(db) == "environment" else ""
     print(f"ShipStation key stored in the system keyring for this database and address{note}.")
     return 0
 
 
 def cmd_key_clear(args) -> int:
-    from app.integrations.shipstation import secrets
-    from app.integrations.shipstation.config import key_binding
+    from app.integrations.shipstation import config
 
     _require_key_rights(args)
-    secrets.delete_key(key_binding(database(args)))
+    config.clear_key(database(args))
     print("ShipStation key removed from the system keyring.")
     return 0
 
@@ -122,10 +120,9 @@ def _require_key_rights(args) -> None:
 
 
 def cmd_key_status(args) -> int:
-    from app.integrations.shipstation import secrets
-    from app.integrations.shipstation.config import key_binding
+    from app.integrations.shipstation import config, secrets
 
-    source = secrets.key_source(key_binding(database(args)))
+    source = config.key_state(database(args))
     print({"environment": f"The key comes from {secrets.ENV_VAR}.",
            "keyring": "The key is in the system keyring."}.get(source or "", "No ShipStation key is set."))
     return 0 if source else 1

@@ -41,8 +41,9 @@ def cmd_sync(args) -> int:
     db = database(args)
     with db.reads() as s:
         enabled, interval = settings.get(s, "backmarket.enabled"), settings.get(s, "backmarket.interval_seconds")
-    if not enabled:
-        print("The Back Market sync is turned off (backmarket.enabled = false).")
+        shipping = settings.get(s, "shipstation.enabled")
+    if not enabled and not shipping:
+        print("The Back Market sync is turned off (backmarket.enabled = false), and ShipStation too.")
         return 0
     progress = (lambda text: print(text, file=sys.stderr, flush=True)) if args.progress else None
     engine = SyncEngine(db)

@@ -6,12 +6,17 @@ import logging
 
 from app.db import Database
 from app.demo.catalog import DEMO_VARIATIONS
-from app.domain import fulfilment, inventory, orders, settings
+from app.domain import addresses, fulfilment, inventory, orders, settings
 from app.domain.catalog import ProductSpec
 from app.domain.codes import luhn_check_digit
 from app.domain.inventory import Receipt
 
 log = logging.getLogger(__name__)
+
+# Where the demo's direct orders go (made up), so they can be sent to the ShipStation sandbox.
+NORTHSIDE = "name=Northside Phone Repair,street1=14 Northside Road,city=Leeds,postal_code=LS1 4AB,country=GB"
+JANE_DOE = "name=Jane Doe,street1=8 rue des Lilas,city=Lyon,postal_code=69003,country=FR"
+DEMO_LABEL = "9400111899561704681189"  # the label the demo "buys" in ShipStation for Jane Doe's order
 
 # Every demo IMEI starts with this TAC-like prefix, so demo codes are easy to tell apart.
 DEMO_TAC = "35391810"
@@ -48,7 +53,9 @@ def seed_demo(db: Database) -> dict[str, object]:
         ])
         fulfilment.commit_unit(s, order.number, codes[0][0])
         made.append(order.number)
+        addresses.set_address(s, order.id, addresses.parse_ship_to(NORTHSIDE))
         order, _ = orders.create_direct_order(s, "Jane Doe", [orders.LineRequest(1, sku=DEMO_VARIATIONS[7].sku)])
+        addresses.set_address(s, order.id, addresses.parse_ship_to(JANE_DOE))
         made.append(order.number)
         # One already shipped, so the returns desk and the look-up have a customer to show.
         order, _ = orders.create_direct_order(s, "Lucas Martin", [orders.LineRequest(1, sku=DEMO_VARIATIONS[4].sku)])
@@ -75,3 +82,24 @@ def connect_backmarket(db: Database, api_url: str) -> None:
         settings.set_(s, "backmarket.mapping", "sku")
         settings.set_(s, "backmarket.statuses", ["Available"])
         settings.set_(s, "backmarket.since_days", 30)
+
+
+def connect_shipstation(db: Database, api_url: str) -> None:
+    """Point the ShipStation settings at a local sandbox and switch the steps on."""
+    with db.sessions.begin() as s:
+        settings.set_(s, "shipstation.api_url", api_url)
+        settings.set_(s, "shipstation.enabled", True)
+        settings.set_(s, "shipstation.backmarket_orders", "push")
+
+
+def buy_demo_label(db: Database, store, order_number: str) -> None:
+    """Send the open orders to the ShipStation sandbox once, then "buy" a label there for one of them
+    as a seller would in ShipStation: the app then shows it waiting for the packer, with its tracking."""
+    from app.integrations.shipstation.steps import run_shipstation_cycle
+
+    result = run_shipstation_cycle(db)
+    if result is None or result.error:
+        log.warning("demo: orders not sent to the ShipStation sandbox: %s", result.error if result else "off")
+        return
+    with store.lock:
+        store.buy_label(order_number, tracking_number=DEMO_LABEL, carrier_code="stamps_com", cost=7.85)

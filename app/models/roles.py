@@ -26,7 +26,12 @@ PACKING_STATION_WRITES: dict[str, str] = {
     "purchase_orders": "UPDATE (status, updated_at)",  # placed → partially received → received as units arrive
     "diagnostic_runs": "INSERT",  # grading from a diagnostics export
     "users": "UPDATE (failed_attempts, locked_until)",  # wrong-PIN count and lock-out at sign-in, nothing else
+    "shipstation_orders": "UPDATE (leave_open, updated_at)",  # the packer's "do not mark it shipped in ShipStation"
 }
+
+# Read at the packing station beyond the core tables (named, so a test can check them): the order's
+# structured address and its ShipStation state (label, tracking) on the packing screen.
+PACKING_STATION_READS = ("order_addresses", "shipstation_orders")
 
 
 def packing_station_grants(role: str, database: str) -> list[str]:
@@ -36,6 +41,9 @@ def packing_station_grants(role: str, database: str) -> list[str]:
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        # Tables a later upgrade adds (made by the owner running the migrations) are readable too.
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "{role}"',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO "{role}"',
     ]
     statements += [f'GRANT {what} ON {table} TO "{role}"' for table, what in PACKING_STATION_WRITES.items()]
     return statements

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -50,4 +50,6 @@ class ShipStationOrder(Base):
     label_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     waiting_for_packing: Mapped[bool] = mapped_column(default=False)  # "label bought, not packed"
     marked_shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Shipped at the packing station, and the packer answered "no" to marking it shipped in ShipStation.
+    leave_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

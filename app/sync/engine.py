@@ -107,12 +107,18 @@ class SyncEngine:
     # ---- switches ------------------------------------------------------------------------------
 
     def _enabled(self) -> bool:
+        """Back Market switched on. `switched_off` (the daemon stops on it) only when ShipStation is off too."""
         with self.db.reads() as session:
             enabled = bool(settings.get(session, "backmarket.enabled"))
-        if not enabled and not self.switched_off:
+            shipping = not enabled and bool(settings.get(session, "shipstation.enabled"))
+        if not enabled and not shipping and not self.switched_off:
             log.warning("Back Market sync switched off (backmarket.enabled = false): nothing more is written")
-        self.switched_off = not enabled
+        self.switched_off = not enabled and not shipping
         return enabled
+
+    def _shipstation_enabled(self) -> bool:
+        with self.db.reads() as session:
+            return bool(settings.get(session, "shipstation.enabled"))
 
     def interrupt(self) -> None:
         """Any thread: end every wait (pacing, backoff, Retry-After) now; a cycle stops at its next tick."""
@@ -317,14 +323,19 @@ class SyncEngine:
 
     def _run(self, progress: Callable[[str], None] | None, cancel: Callable[[], bool] | None) -> SyncReport:
         tally = Tally(started=utcnow())
-        if not self._enabled():
+        backmarket, shipping = self._enabled(), self._shipstation_enabled()
+        if not backmarket and not shipping:
             tally.skipped = SWITCHED_OFF
             return tally.freeze()
-        try:
-            client = self._client()  # the token first: a station without one never takes the lease
-        except DomainError as exc:
-            tally.fail(str(exc), getattr(exc, "reason", "settings"))
-            return tally.freeze()
+        client = None
+        if backmarket:
+            try:
+                client = self._client()  # the token first: a station without one never takes the lease
+            except DomainError as exc:
+                tally.fail(str(exc), getattr(exc, "reason", "settings"))
+        if client is None:
+            # No Back Market this cycle (switched off, no token, bad address): ShipStation still runs.
+            return self._shipstation_only(tally, progress, cancel) if shipping else tally.freeze()
         try:
             if not self._take_lease():
                 tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
@@ -406,12 +417,63 @@ class SyncEngine:
                 tally.fail(f"{name}: unexpected error ({type(exc).__name__}: {first_line})", "internal")
         return True
 
-    def _shipstation_step(self, tally: Tally, tick) -> None:
+    def _shipstation_only(self, tally: Tally, progress, cancel) -> SyncReport:
+        """A cycle of ShipStation steps alone, under the same lease as a full cycle (never two stations
+        at once). Like the Back Market token, the key comes first: a station without one never takes it."""
+        from app.integrations.shipstation.config import build_client
+
+        try:
+            ss_client = build_client(self.db, **self._shipstation_options())
+        except DomainError as exc:
+            tally.fail(f"ShipStation: {exc}", getattr(exc, "reason", "settings"))
+            return tally.freeze()
+        try:
+            if not self._take_lease():
+                tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+                return tally.freeze()
+            with self.db.sessions.begin() as session:
+                run = SyncRun(station=self.station[:80], started_at=tally.started)
+                session.add(run)
+                session.flush()
+                tally.run_id = run.id
+
+            def tick(text: str | None) -> None:
+                if text:
+                    log.debug("sync: %s", text)
+                    if progress is not None:
+                        progress(text)
+                if self.stop_event.is_set() or (cancel is not None and cancel()):
+                    raise Cancelled()
+                self._hold_lease()
+
+            self._shipstation_step(tally, tick, ss_client)
+        finally:
+            ss_client.close()
+        return self._finish(tally)
+
+    def _shipstation_options(self) -> dict:
+        """interrupt() ends ShipStation's waits too; one call never outlives its share of the lease."""
+        return {"stop": self.stop_event, "call_budget_seconds": self.lease_ttl * CALL_SHARE_OF_LEASE}
+
+    def _hold_lease(self) -> None:
+        """The fence without the Back Market switch: the lease is still ours for longer than one call."""
+        left = lease.seconds_left(self.db, self.station)
+        if left is None:
+            raise self._lost()
+        if left < self.lease_ttl * (1 - CALL_SHARE_OF_LEASE):
+            if not lease.renew(self.db, self.station, self.lease_ttl):
+                raise self._lost()
+            self._renewed_at = time.monotonic()
+
+    def _shipstation_step(self, tally: Tally, tick, client=None) -> None:
         """ShipStation after Back Market, under the same lease (its own settings switch it on)."""
         from app.integrations.shipstation.steps import run_shipstation_cycle
 
         try:
-            result = run_shipstation_cycle(self.db, tick)
+            if client is None:
+                result = run_shipstation_cycle(self.db, tick, **self._shipstation_options())
+            else:
+                result = run_shipstation_cycle(self.db, tick, client=client)
         except (Cancelled, Interrupted):
             tally.fail("The sync was stopped before it finished.", "cancelled")
             return

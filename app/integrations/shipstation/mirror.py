@@ -51,6 +51,8 @@ def _pending(db: Database) -> list[_ToMirror]:
             .join(Order, Order.id == ShipStationOrder.order_id).join(OrderStatus, OrderStatus.id == Order.status_id)
             .where(ShipStationOrder.remote_status.in_(OPEN_REMOTE), ShipStationOrder.remote_id.is_not(None),
                    ShipStationOrder.label_shipment_id.is_(None), OrderStatus.is_open.is_(False),
+                   # the packer answered "no" to marking it shipped there (a cancellation still goes)
+                   or_(ShipStationOrder.leave_open.is_(False), Order.shipped_at.is_(None)),
                    # shipped here from a ShipStation label since voided: a new label is expected there
                    or_(ShipStationOrder.label_tracking.is_(None), Order.tracking_number.is_(None),
                        ShipStationOrder.label_tracking != Order.tracking_number))

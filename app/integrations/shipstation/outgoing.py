@@ -92,7 +92,7 @@ def build_outgoing(session: Session, ids: list[int], cfg: ShipStationSettings,
         codes.setdefault(line_id, []).append(imei or serial or "")
     variation_ids = {line.variation_id for line in lines if line.variation_id is not None}
     labels = catalog.variation_labels(session, Variation.id.in_(variation_ids)) if variation_ids else {}
-    skus = dict(session.execute(select(Variation.id, Variation.sku).where(Variation.id.in_(variation_ids)))) \
+    skus = dict(session.execute(select(Variation.id, Variation.sku).where(Variation.id.in_(variation_ids))).all()) \
         if variation_ids else {}
     by_order: dict[int, list[OutgoingItem]] = {}
     for line in lines:

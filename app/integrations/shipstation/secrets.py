@@ -18,6 +18,7 @@ import keyring.errors
 
 from app.domain.errors import DomainError
 from app.integrations.shipstation.client import parse_key
+from app.logs import register_secret
 from app.sync.secrets import SecretStoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def store_key(key_and_secret: str, binding: str) -> None:
         parse_key(key_and_secret)
     except ValueError as exc:
         raise DomainError(f"The ShipStation key was not saved: {exc}.", reason="bad_key") from None
+    _remember(key_and_secret.strip())
     with keyring_lock:
         try:
             keyring.set_password(SERVICE, binding, key_and_secret.strip())
@@ -56,17 +58,35 @@ def store_key(key_and_secret: str, binding: str) -> None:
     log.info("ShipStation key stored in the keyring")
 
 
-def read_key(binding: str) -> str | None:
-    """The environment variable wins (servers, tests); then the keyring; None when neither has one."""
-    env = os.environ.get(ENV_VAR, "").strip()
+def _remember(key: str | None) -> None:
+    """The key and each half of it are secrets the log filter redacts."""
+    register_secret(key)
+    for part in (key or "").split(":", 1):
+        register_secret(part)
+
+
+def env_key() -> str | None:
+    key = os.environ.get(ENV_VAR, "").strip() or None
+    _remember(key)
+    return key
+
+
+def read_key(binding: str | None) -> str | None:
+    """The environment variable wins (servers, tests); then the keyring; None when neither has one
+    (or no binding: no key was ever stored for this database)."""
+    env = env_key()
     if env:
         return env
+    if binding is None:
+        return None
     with keyring_lock:
         try:
             value = keyring.get_password(SERVICE, binding)
         except keyring.errors.KeyringError as exc:
             raise _unavailable(exc) from None
-    return value.strip() if value and value.strip() else None
+    key = value.strip() if value and value.strip() else None
+    _remember(key)
+    return key
 
 
 def delete_key(binding: str) -> None:
@@ -80,7 +100,7 @@ def delete_key(binding: str) -> None:
     log.info("ShipStation key removed from the keyring")
 
 
-def key_source(binding: str) -> str | None:
+def key_source(binding: str | None) -> str | None:
     """"environment", "keyring" or None — for the Shipping panel (never the key itself)."""
     if os.environ.get(ENV_VAR, "").strip():
         return "environment"

@@ -1,4 +1,4 @@
-"""The Back Market tab: listings with their calculated quantities and sync health; settings."""
+"""The Back Market tab: listings with their calculated quantities and sync health; settings; shipping."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from app.ui.backmarket.mapping_dialog import MappingDialog
 from app.ui.backmarket.queries import ListingRow
 from app.ui.backmarket.settings_panel import BackMarketSettingsPanel
 from app.ui.context import UiContext
+from app.ui.shipping.panel import ShippingPanel
 from app.ui.sync.controller import SyncController
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class BackMarketTab(QWidget):
         sync.health_changed.connect(self.health.show_health)
         sync.sync_finished.connect(lambda _report: self.reload())
         sync.sync_finished.connect(lambda _report: self.attention.reload())
+        sync.sync_finished.connect(lambda _report: self.shipping_panel.reload_health())
         self.attention.loaded.connect(lambda snapshot: self.health.show_set_aside(snapshot.set_aside))
         self.health.sync_now_clicked.connect(sync.sync_now)
         self.health.show_health(sync.health())
@@ -104,6 +106,8 @@ class BackMarketTab(QWidget):
         self.pages = QTabWidget(self)
         self.pages.addTab(listings_page, "Listings and sync")
         self.pages.addTab(self.settings_panel, "Settings")
+        self.shipping_panel = ShippingPanel(self._ctx, self)
+        self.pages.addTab(self.shipping_panel, "Shipping (ShipStation)")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -187,6 +191,7 @@ class BackMarketTab(QWidget):
             return
         if changes.settings:
             self.settings_panel.reload()
+            self.shipping_panel.reload()
         if changes.stock or changes.listing_ids:
             self.reload()
 

@@ -7,7 +7,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.packing_query import OrderDetail
+from app.integrations.shipstation.status import OrderShipping
 
+_SHIPSTATION_COLOURS = {"label_bought": "#1e7e34", "not_packed": "#8a5a00", "waiting_for_label": "#0b5394",
+                        "problem": "#c62828", "cancelled": "#555555", "shipped": "#1e7e34", "left_open": "#555555"}
 _NOTICE_STYLE = ("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b252;"
                  " border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
 
@@ -33,6 +36,10 @@ class OrderHeader(QWidget):
         self.address.setFont(_font(self.font(), 1))
         self.address.setWordWrap(True)
         self.address.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.shipstation = QLabel(objectName="order_shipstation")
+        self.shipstation.setFont(_font(self.font(), 2, bold=True))
+        self.shipstation.setWordWrap(True)
+        self.shipstation.hide()
         self.notice = QLabel(objectName="order_notice")
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(_NOTICE_STYLE)
@@ -45,6 +52,7 @@ class OrderHeader(QWidget):
         grid.addWidget(self.status, 0, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.who, 1, 0, 1, 2)
         grid.addWidget(self.address, 2, 0, 1, 2)
+        grid.addWidget(self.shipstation, 3, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(grid)
@@ -57,6 +65,7 @@ class OrderHeader(QWidget):
             self.status.clear()
             self.who.setText("Scan the barcode on a packing slip, or pick an order on the left.")
             self.address.clear()
+            self.show_shipping(None)
             self.set_notice("")
             return
         self.number.setText(detail.number)
@@ -69,6 +78,20 @@ class OrderHeader(QWidget):
         address = ", ".join(part.strip() for part in detail.shipping_address.splitlines() if part.strip())
         self.address.setText(f"Ship to: {address}" if address else "")
         self.set_notice(self._standing_notice(detail))
+
+    def show_shipping(self, shipping: OrderShipping | None) -> None:
+        """The order's ShipStation state; hidden when ShipStation is not used for it."""
+        if shipping is None:
+            self.shipstation.clear()
+            self.shipstation.hide()
+            return
+        text = f"ShipStation: {shipping.words}"
+        if shipping.tracking and shipping.state in ("label_bought", "not_packed", "shipped"):
+            text += f" · {shipping.carrier or 'carrier'} {shipping.tracking}"
+        self.shipstation.setText(text)
+        colour = _SHIPSTATION_COLOURS.get(shipping.state, "#555555")
+        self.shipstation.setStyleSheet(f"color: {colour};")
+        self.shipstation.show()
 
     def set_notice(self, text: str) -> None:
         self.notice.setText(f"⚠ {text}" if text else "")

@@ -7,6 +7,7 @@ import re
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -55,7 +56,8 @@ def tracking_problem(tracking: str, order_number: str) -> str | None:
 class ShipDialog(QDialog):
     """Scanning the label fills the tracking field and ships at once (Enter presses Ship)."""
 
-    def __init__(self, order_number: str, missing: int = 0, carrier: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, order_number: str, missing: int = 0, carrier: str = "", parent: QWidget | None = None, *,
+                 ask_shipstation: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Ship {order_number}")
         self.setObjectName("ship_dialog")
@@ -75,6 +77,16 @@ class ShipDialog(QDialog):
         self.carrier.addItems(CARRIERS)
         self.carrier.setFont(big)
         self.carrier.setCurrentText(carrier or CARRIERS[0])
+        # The order waits in ShipStation for a label: mark it shipped there too? (the next sync does it)
+        self.mark_in_shipstation = QCheckBox("&Mark it shipped in ShipStation too (it is waiting there for a label)",
+                                             objectName="mark_in_shipstation")
+        self.mark_in_shipstation.setChecked(True)
+        asked = QFont(self.font())
+        asked.setPointSize(max(asked.pointSize(), 10) + 2)
+        asked.setBold(True)
+        self.mark_in_shipstation.setFont(asked)
+        self.mark_in_shipstation.setVisible(ask_shipstation)
+        self._ask_shipstation = ask_shipstation
         self.problem = QLabel(objectName="problem")
         self.problem.setStyleSheet("color: #c62828; font-weight: bold;")
         self.problem.setWordWrap(True)
@@ -102,6 +114,8 @@ class ShipDialog(QDialog):
             warning.setStyleSheet("color: #8a5a00; font-weight: bold;")
             layout.addWidget(warning)
         layout.addLayout(form)
+        if ask_shipstation:
+            layout.addWidget(self.mark_in_shipstation)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
@@ -136,3 +150,7 @@ class ShipDialog(QDialog):
 
     def carrier_name(self) -> str:
         return self.carrier.currentText().strip()
+
+    def marks_in_shipstation(self) -> bool | None:
+        """The packer's answer to "mark it shipped in ShipStation too?"; None when it was not asked."""
+        return self.mark_in_shipstation.isChecked() if self._ask_shipstation else None

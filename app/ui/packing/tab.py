@@ -26,6 +26,9 @@ from app.domain import fulfilment, packing_query
 from app.domain.changes import Changes
 from app.domain.errors import DomainError, ScanRefused
 from app.domain.packing_query import OrderDetail, OrderRow
+from app.integrations.shipstation import status as shipstation_status
+from app.integrations.shipstation.packing import ship_at_packing
+from app.integrations.shipstation.status import OrderShipping
 from app.ui.context import UiContext
 from app.ui.packing import feedback
 from app.ui.packing.header import OrderHeader
@@ -77,6 +80,8 @@ class PackingTab(QWidget):
         self._closed = False
         self._open_number: str | None = None
         self._detail: OrderDetail | None = None
+        self._shipping: OrderShipping | None = None  # the open order's ShipStation state
+        self._waiting_in_shipstation = False
         self._detail_generation = 0
         self._detail_loading = self._detail_dirty = False
         self._announce = False  # say "order open — scan N units" once its details arrive
@@ -338,26 +343,32 @@ class PackingTab(QWidget):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        dialog = ShipDialog(detail.number, missing, self._last_carrier, self)
-        if tracking:
-            dialog.tracking.setText(tracking)
+        label = self._shipping if self._shipping is not None and self._shipping.tracking and \
+            self._shipping.state in ("label_bought", "not_packed") else None
+        carrier = (label.carrier if label is not None else None) or self._last_carrier
+        dialog = ShipDialog(detail.number, missing, carrier, self, ask_shipstation=self._waiting_in_shipstation)
+        if tracking or label is not None:
+            dialog.tracking.setText(tracking or label.tracking)  # the label bought in ShipStation fills it in
         dialog.accepted.connect(lambda: self._ship(detail.number, dialog.tracking_number(), dialog.carrier_name(),
-                                                   bool(missing)))
+                                                   bool(missing), dialog.marks_in_shipstation()))
         dialog.finished.connect(dialog.deleteLater)
         self.ship_dialog = dialog
         dialog.open()
 
-    def _ship(self, number: str, tracking: str, carrier: str, incomplete: bool) -> None:
+    def _ship(self, number: str, tracking: str, carrier: str, incomplete: bool, mark: bool | None = None) -> None:
         self._last_carrier = carrier
         db = self._ctx.db
 
         def work() -> Changes:
             with db.sessions.begin() as session:
-                return fulfilment.ship_order(session, number, tracking, carrier, allow_incomplete=incomplete)
+                return ship_at_packing(session, number, tracking, carrier, allow_incomplete=incomplete,
+                                       mark_in_shipstation=mark)
 
         def done(changes: Changes) -> None:
             self._committed_here.clear()
-            self._show("ok", f"Shipped {number} · {carrier} {tracking}")
+            told = {True: " · marked shipped in ShipStation at the next sync",
+                    False: " · left open in ShipStation"}.get(mark, "")
+            self._show("ok", f"Shipped {number} · {carrier} {tracking}{told}")
             self._ctx.events.publish(changes)
 
         self._writes.submit(work, done, self._on_refused)
@@ -425,16 +436,18 @@ class PackingTab(QWidget):
         self._detail_generation += 1
         generation, number, db = self._detail_generation, self._open_number, self._ctx.db
 
-        def work() -> OrderDetail:
+        def work() -> tuple[OrderDetail, OrderShipping | None, bool]:
             with db.reads() as session:
-                return packing_query.order_detail(session, number)
+                detail = packing_query.order_detail(session, number)
+                return (detail, *shipstation_status.for_packing(session, detail.order_id))
 
         self._ctx.runner.run(work, lambda d: self._on_detail(generation, d),
                              lambda e: self._on_detail_failed(generation, number, e))
 
-    def _on_detail(self, generation: int, detail: OrderDetail) -> None:
+    def _on_detail(self, generation: int, result: tuple[OrderDetail, OrderShipping | None, bool]) -> None:
         if not self._alive():
             return
+        detail, shipping, waiting = result
         self._detail_loading = False
         if self._detail_dirty:  # something changed while we read: read again, show the newest
             self._detail_dirty = False
@@ -443,8 +456,10 @@ class PackingTab(QWidget):
         if generation != self._detail_generation or self._open_number is None:
             return
         before, self._detail = self._detail, detail
+        self._shipping, self._waiting_in_shipstation = shipping, waiting
         self._open_number = detail.number
         self.header.show_detail(detail)
+        self.header.show_shipping(shipping)
         self.lines_model.set_rows(detail.lines)
         self._update_buttons()
         told = before is not None and before.order_id == detail.order_id and self._tell_about_releases(before, detail)

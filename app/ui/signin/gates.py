@@ -68,6 +68,14 @@ def _backmarket_settings(window, allowed: bool) -> None:
         pages.setTabVisible(pages.indexOf(panel), allowed)
 
 
+def _shipping_settings(window, allowed: bool) -> None:
+    pages, panel = _path(window, "backmarket.pages"), _path(window, "backmarket.shipping_panel")
+    if isinstance(pages, QTabWidget) and panel is not None and pages.indexOf(panel) >= 0:
+        if not allowed and pages.currentWidget() is panel:
+            pages.setCurrentIndex(0)
+        pages.setTabVisible(pages.indexOf(panel), allowed)
+
+
 def _catalog_editing(window, allowed: bool) -> None:
     table = _path(window, "catalog.table")
     if not isinstance(table, QAbstractItemView):
@@ -113,6 +121,7 @@ GATES: tuple[tuple[Permission, Callable[[Any, bool], None]], ...] = (
     (Permission.CSV, lambda w, ok: _set_visible(getattr(w, "export_action", None), ok)),
     (Permission.CSV, lambda w, ok: _set_visible(_corner(w), ok)),
     (Permission.INTEGRATIONS, _backmarket_settings),
+    (Permission.INTEGRATIONS, _shipping_settings),
     (Permission.CATALOG, _catalog_editing),
     (Permission.VIEW_COSTS, _receive_cost),
     (Permission.OUTBOX, _outbox_retry),

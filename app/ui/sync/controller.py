@@ -160,7 +160,25 @@ class SyncController(QObject):
     def configuration(self) -> tuple[bool, str]:
         """(ready, why not) — a token in the keyring or the environment, a usable address, switched on.
 
-        Reads the keyring: call it on the task runner, never on the GUI thread."""
+        Reads the keyring: call it on the task runner, never on the GUI thread. ShipStation switched
+        on with its key is enough on its own: the cycle then runs its steps without Back Market."""
+        ready, why = self._backmarket_configuration()
+        if not ready and self._shipstation_ready():
+            return True, ""
+        return ready, why
+
+    def _shipstation_ready(self) -> bool:
+        from app.integrations.shipstation import config as shipstation
+
+        try:
+            with self._ctx.db.reads() as session:
+                if not settings.get(session, "shipstation.enabled"):
+                    return False
+            return bool(shipstation.read_key(self._ctx.db))
+        except (DomainError, ValueError):
+            return False
+
+    def _backmarket_configuration(self) -> tuple[bool, str]:
         try:
             token = read_token(self._ctx.db)  # the token stored for this database and address
         except secrets.SecretStoreUnavailable:

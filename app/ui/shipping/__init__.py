@@ -1,0 +1,1 @@
+"""The Shipping panel (ShipStation settings and health), beside the Back Market settings."""
