@@ -8,12 +8,14 @@ delete is refused while a setting or any row still names the item, saying which 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain import settings
 from app.domain.changes import Changes
-from app.domain.errors import Conflict, InvalidInput
+from app.domain.errors import Conflict, DomainError, InvalidInput
 from app.domain.list_usage import (ListKind, describe_settings, find, kind_of, label, naming_settings, plural, replaced,
                                    required, setting_keys, usage)
 from app.domain.permissions import Permission, require
@@ -175,3 +177,34 @@ def step(session: Session, kind_key: str, name: str, by: int) -> Changes:
     current = order.index(row.id) + 1 if row.id in order else 1
     return move(session, kind_key, name, max(1, current + by))
 
+
+
+@dataclass(frozen=True)
+class EditPreview:
+    """What a delete or merge would do, in words, before the manager says yes."""
+
+    text: str
+    allowed: bool
+
+
+def preview_delete(session: Session, kind_key: str, name: str) -> EditPreview:
+    try:
+        with session.begin_nested() as trial:  # the real checks, then nothing is kept
+            changes = delete(session, kind_key, name)
+            trial.rollback()
+    except DomainError as exc:
+        return EditPreview(str(exc), False)
+    return EditPreview(f"{changes.message.removesuffix(' deleted')}: nothing uses it. Delete it?", True)
+
+
+def preview_merge(session: Session, kind_key: str, name: str, into: str) -> EditPreview:
+    """The merge is tried and rolled back, so the preview says exactly what it would move, or why not."""
+    try:
+        with session.begin_nested() as trial:
+            changes = merge(session, kind_key, name, into)
+            trial.rollback()
+    except DomainError as exc:
+        return EditPreview(str(exc), False)
+    return EditPreview(changes.message.replace(" merged into ", " will be merged into ", 1)
+                       .replace(" moved", " will move", 1).replace(" now name it", " will name it instead")
+                       + ". This cannot be undone.", True)
