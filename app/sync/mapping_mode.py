@@ -73,7 +73,8 @@ def preview_switch(session: Session, new: str) -> ModeSwitch:
     lost = _count(session, _match(current), ~_match(new))  # pushed today, not after the switch
     if current == "sku":
         now_words = f"Now {now:,} of {_n(total)} match a variation carrying their SKU."
-        after_words = (f"Mapped by variation, {_n(after)} {'keeps its' if after == 1 else 'keep their'} earlier "
+        after_words = ("No listing is mapped by hand yet." if not after else
+                       f"Mapped by variation, {_n(after)} {'keeps its' if after == 1 else 'keep their'} earlier "
                        f"hand mapping" + ("" if after == 1 else "s") + ".")
         back = "Switching back to SKU matches them by SKU again."
     else:

@@ -147,8 +147,10 @@ def test_settings_are_validated_then_saved(qtbot, tab, db) -> None:
     panel.mapping_mode.setCurrentIndex(panel.mapping_mode.findData("variation"))
     panel.state_combos["1"].setCurrentText("Ready to ship")
     panel.auto_accept.setChecked(True)
+    panel.save_button.click()  # the mapping switch is asked first, in place
+    qtbot.waitUntil(lambda: not panel.mapping_switch.isHidden(), timeout=5000)
     with qtbot.waitSignal(panel.saved, timeout=5000):
-        panel.save_button.click()
+        panel.mapping_switch.switch_button.click()
     with db.reads() as s:
         assert settings.get(s, "backmarket.market") == "de-de"
         assert settings.get(s, "backmarket.mapping") == "variation"

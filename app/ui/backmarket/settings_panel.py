@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.sync import config, platforms, secrets
 from app.ui.backmarket import queries
+from app.ui.backmarket.mapping_switch import MappingSwitchStrip
 from app.ui.context import UiContext
 from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.widgets.guard import run_for
@@ -102,6 +104,7 @@ def validate(values: dict[str, Any]) -> str | None:
 
 class BackMarketSettingsPanel(QWidget):
     saved = Signal()
+    loaded = Signal()  # the form shows the database's values again
     token_changed = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -194,6 +197,12 @@ class BackMarketSettingsPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.save_button)
+        # Changing "Listings map by" is asked first, in place (see mapping_switch.py).
+        self.mapping_switch = MappingSwitchStrip()
+        self.mapping_switch.confirmed.connect(self._switch_confirmed)
+        self.mapping_switch.kept.connect(self._switch_kept)
+        self.mapping_mode.activated.connect(lambda _index: self._ask_mapping_switch())
+        self._confirmed_mode: str | None = None
 
         content = QWidget()
         grid = QHBoxLayout(content)
@@ -211,6 +220,7 @@ class BackMarketSettingsPanel(QWidget):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.mapping_switch)
         layout.addLayout(bottom)
 
     # --- loading and saving ------------------------------------------------------------------
@@ -227,6 +237,7 @@ class BackMarketSettingsPanel(QWidget):
 
     def _show(self, choices: queries.SettingsChoices) -> None:
         self._choices = choices
+        self.mapping_switch.close_question()
         v = choices.values
         self.platform.setCurrentIndex(max(0, self.platform.findData(v["backmarket.platform"])))
         self.preprod.setChecked(bool(v["backmarket.preprod"]))
@@ -244,6 +255,7 @@ class BackMarketSettingsPanel(QWidget):
             combo.setCurrentIndex(next((i for i, n in enumerate(choices.order_statuses) if n.lower() == wanted), 0))
         self.statuses_view.setModel(_checklist(choices.inventory_statuses, set(v["backmarket.statuses"])))
         self.warehouses_view.setModel(_checklist(choices.warehouses, set(v["backmarket.warehouses"])))
+        self.loaded.emit()
 
     def values(self) -> dict[str, Any]:
         return {
@@ -269,6 +281,9 @@ class BackMarketSettingsPanel(QWidget):
         if problem:
             self._say(problem, ok=False)
             return
+        if values["backmarket.mapping"] not in (self._choices.values["backmarket.mapping"], self._confirmed_mode):
+            self._ask_mapping_switch()  # saved once the manager says yes
+            return
         db = self._ctx.db
 
         def work():
@@ -276,6 +291,9 @@ class BackMarketSettingsPanel(QWidget):
                 return queries.save_settings(session, values)
 
         def done(changes) -> None:
+            self._choices = replace(self._choices, values={**self._choices.values, **values})
+            self._confirmed_mode = None
+            self.mapping_switch.close_question()
             self._say("Settings saved ✓", ok=True)
             self._refresh_token_state()  # a new address needs its own token
             self._ctx.events.publish(changes)
@@ -286,6 +304,37 @@ class BackMarketSettingsPanel(QWidget):
             self._say(f"Not saved: {text}", ok=False)
 
         self._ctx.runner.run(work, done, failed)
+
+    # --- changing "Listings map by" -----------------------------------------------------------
+
+    def _ask_mapping_switch(self) -> None:
+        if self._choices is None:
+            return
+        new, current = self.mapping_mode.currentData(), self._choices.values["backmarket.mapping"]
+        if new == current:
+            self.mapping_switch.close_question()
+            return
+        db = self._ctx.db
+
+        def work():
+            with db.reads() as session:
+                return queries.preview_mapping_switch(session, new)
+
+        def shown(switch) -> None:
+            if self.mapping_mode.currentData() == switch.new:  # not changed again meanwhile
+                self.mapping_switch.ask(switch)
+
+        run_for(self, self._ctx.runner, work, shown, lambda e: self._say(f"Could not count the listings: {e}", ok=False))
+
+    def _switch_confirmed(self, mode: str) -> None:
+        self._confirmed_mode = mode
+        self.mapping_switch.close_question()
+        self.save()
+
+    def _switch_kept(self, mode: str) -> None:
+        self.mapping_mode.setCurrentIndex(max(0, self.mapping_mode.findData(mode)))
+        self._confirmed_mode = None
+        self.mapping_switch.close_question()
 
     # --- the token ---------------------------------------------------------------------------
 
