@@ -63,6 +63,20 @@ def _checked(model: QStandardItemModel) -> list[str]:
     return [model.item(i).text() for i in range(model.rowCount()) if model.item(i).checkState() == Qt.CheckState.Checked]
 
 
+TOKEN_PLACEHOLDER = "paste the API token from the Back Market Back Office"
+
+
+def _read_token_state(db) -> tuple[object, secrets.SecretStoreUnavailable | None]:
+    """Where the token comes from, and whether this computer can store one (asked even when the
+    environment variable supplies it, to say it is used instead). Off the GUI thread: a keyring blocks."""
+    problem = secrets.store_problem()
+    try:
+        state: object = config.token_state(db)
+    except Exception as exc:  # noqa: BLE001 — shown in words by _show_token_state
+        state = exc
+    return state, problem
+
+
 # The form's words for the setting names the domain's refusals start with.
 FIELD_LABELS = {
     "backmarket.api_url": "Custom address", "backmarket.market": "Market", "backmarket.platform": "Platform",
@@ -118,10 +132,14 @@ class BackMarketSettingsPanel(QWidget):
         # Token: pasted once, kept in the keyring, never shown again.
         self.token_state = QLabel(objectName="token_state")
         self.token_state.setWordWrap(True)
+        self.token_help = QLabel(objectName="token_help")  # what IT can do when there is no password store
+        self.token_help.setWordWrap(True)
+        self.token_help.setStyleSheet("color: #424242;")
+        self.token_help.hide()
         self.token_edit = QLineEdit(objectName="token_edit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
-        self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
+        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
         self.store_button = QPushButton("Store token", objectName="store_token")
         self.replace_button = QPushButton("Replace token…", objectName="replace_token")
         self.store_button.clicked.connect(self.store_token)
@@ -133,6 +151,7 @@ class BackMarketSettingsPanel(QWidget):
         token_box = QGroupBox("API token")
         token_layout = QVBoxLayout(token_box)
         token_layout.addWidget(self.token_state)
+        token_layout.addWidget(self.token_help)
         token_layout.addLayout(token_row)
 
         self.platform = QComboBox(objectName="platform")
@@ -376,11 +395,24 @@ class BackMarketSettingsPanel(QWidget):
                 self._show_token_state(state)
 
         db = self._ctx.db
-        run_for(self, self._ctx.runner, lambda: config.token_state(db), shown, shown)
+        run_for(self, self._ctx.runner, lambda: _read_token_state(db), shown, shown)
 
-    def _show_token_state(self, state) -> None:
+    def _show_token_state(self, answer) -> None:
+        state, problem = answer if isinstance(answer, tuple) else (answer, None)
         if isinstance(state, secrets.SecretStoreUnavailable):
-            self._token_view(f"No keyring: {state}", stored=False, ok=False)
+            state, problem = None, problem or state
+        if problem is not None and state == "environment":
+            self._token_view(f"Using the token from {secrets.ENV_VAR} ✓ — this computer has no password store, so "
+                             "that token is used instead of a stored one.", stored=True, ok=True)
+            self.replace_button.setVisible(False)  # nowhere to store another
+            return
+        if problem is not None:
+            self._token_view("No password store on this computer: the Back Market token cannot be stored here.",
+                             stored=False, ok=False,
+                             help_text=secrets.what_it_can_install() if problem.missing else str(problem))
+            self.store_button.setEnabled(False)
+            self.token_edit.setEnabled(False)
+            self.token_edit.setPlaceholderText("no password store on this computer — see above")
             return
         if isinstance(state, DomainError):
             self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
@@ -398,9 +430,14 @@ class BackMarketSettingsPanel(QWidget):
         else:
             self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
 
-    def _token_view(self, text: str, *, stored: bool, ok: bool) -> None:
+    def _token_view(self, text: str, *, stored: bool, ok: bool, help_text: str = "") -> None:
         self.token_state.setText(text)
         self.token_state.setStyleSheet(_OK if ok else _BAD)
+        self.token_help.setText(help_text)
+        self.token_help.setVisible(bool(help_text))
+        self.store_button.setEnabled(True)
+        self.token_edit.setEnabled(True)
+        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
         self.token_edit.setVisible(not stored)
         self.store_button.setVisible(not stored)
         self.replace_button.setVisible(stored)
