@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.db import lock_first
 from app.domain import settings
 from app.domain.changes import Changes
 from app.domain.errors import Conflict, DomainError, InvalidInput
@@ -74,11 +75,19 @@ def rename(session: Session, kind_key: str, old: str, new: str) -> Changes:
     return Changes.of(catalog=True, settings=bool(keys), message=f"{kind.title} {was} renamed to {new}{_settings_note(keys)}")
 
 
+def _lock(session: Session, kind: ListKind, *rows) -> None:
+    """Another station receiving a unit into the item (PostgreSQL) holds it until it commits: wait for
+    it, so the units it added are counted or moved too, instead of the delete failing on its key."""
+    ids = sorted({r.id for r in rows})
+    lock_first(session, select(kind.model.id).where(kind.model.id.in_(ids)))
+
+
 def delete(session: Session, kind_key: str, name: str) -> Changes:
     """Only an item nothing uses: otherwise the refusal says what uses it and offers the merge."""
     require(session, Permission.LISTS)
     kind = kind_of(kind_key)
     row = required(session, kind, name)
+    _lock(session, kind, row)
     name = label(kind, row)
     used = usage(session, kind, row)
     if used.in_use:
@@ -102,6 +111,7 @@ def merge(session: Session, kind_key: str, name: str, into: str) -> Changes:
     name, into = label(kind, row), label(kind, target)
     if row.id == target.id:
         raise InvalidInput(f"{kind.title} {name} cannot be merged into itself; choose another {kind.what}.")
+    _lock(session, kind, row, target)
     if kind.model is OrderStatus:
         _refuse_different_flags(session, row, target)
     what = f"{kind.what} {name} merged into {into}"

@@ -234,3 +234,47 @@ def test_reorder_puts_an_item_at_a_position(db):
 
         assert reference.names(s, InventoryStatus)[:2] == ["Available", "Returned"]
         assert reference.names(s, OrderStatus)[-2:] == ["Refunded", "Cancelled"]
+
+
+@pytest.mark.postgres
+def test_a_merge_waits_for_a_unit_another_station_is_receiving_into_the_item(pg_db):
+    """PostgreSQL: station A receives into "Annexe" and has not committed; the merge at station B
+    waits for it and moves that unit too, instead of failing on the warehouse's key."""
+    import threading
+
+    from app.domain import inventory
+    from tests.polling import wait_until
+
+    db = pg_db
+    with db.sessions.begin() as s:
+        reference.define_warehouse(s, "Annexe")
+        reference.define_warehouse(s, "Annex")
+    receiving = db.sessions()
+    receiving.begin()
+    inventory.receive_unit(receiving, inventory.Receipt(IPHONE, "A", (), "Available", "Annexe"), code=make_imei(9))
+    receiving.flush()
+    outcome: dict = {}
+
+    def merge_at_station_b() -> None:
+        try:
+            with db.sessions.begin() as s:
+                outcome["message"] = list_edits.merge(s, "warehouse", "Annexe", "Annex").message
+        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=merge_at_station_b)
+    worker.start()
+
+    def merge_is_waiting() -> bool:
+        with db.engine.connect() as conn:
+            return bool(conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()").scalar())
+
+    wait_until(merge_is_waiting, "the merge to wait for the receiving station")
+    receiving.commit()
+    receiving.close()
+    worker.join(timeout=60)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["message"].startswith("Warehouse Annexe merged into Annex: 1 unit moved")
+    assert _names(db, Warehouse) == ["Main", "Annex"]
