@@ -22,7 +22,7 @@ from app.domain.list_usage import (ListKind, describe_settings, find, kind_of, l
 from app.domain.permissions import Permission, require
 from app.domain.station import current_actor
 from app.domain.variation_fold import fold
-from app.models import Condition, Grade, InventoryStatus, Order, OrderStatus, Unit, UnitEvent
+from app.models import Commitment, Condition, Grade, InventoryStatus, Order, OrderStatus, Unit, UnitEvent
 from app.models.base import utcnow
 
 
@@ -114,6 +114,7 @@ def merge(session: Session, kind_key: str, name: str, into: str) -> Changes:
     _lock(session, kind, row, target)
     if kind.model is OrderStatus:
         _refuse_different_flags(session, row, target)
+    _refuse_mixing(session, kind, row, target)
     what = f"{kind.what} {name} merged into {into}"
     variations: frozenset[int] = frozenset()
     if kind.model in (Grade, Condition):
@@ -143,6 +144,38 @@ def _refuse_different_flags(session: Session, row: OrderStatus, target: OrderSta
         raise Conflict(f"Order status {row.name} ({flags(row)}) and {target.name} ({flags(target)}) differ: the "
                        f"{plural(orders, 'order')} in {row.name} would change whether they reserve stock or take "
                        f"units. Give both the same ticks first, then merge.")
+
+
+# A status with a rule of its own: only shipping puts a unit in Sold, only shipping ships an order.
+_ROLES = {InventoryStatus: ("inventory.sold_status",), OrderStatus: ("orders.shipped_status",)}
+
+
+def _in_use(session: Session, kind: ListKind, row) -> int:
+    if kind.model is InventoryStatus:
+        return session.scalar(select(func.count(Unit.id)).where(Unit.status_id == row.id)) or 0
+    return session.scalar(select(func.count(Order.id)).where(Order.status_id == row.id)) or 0
+
+
+def _refuse_mixing(session: Session, kind: ListKind, row, target) -> None:
+    """A merge must not make units sold (or orders shipped) without shipping them, nor leave units on
+    an open order in a status that cannot be committed."""
+    roles = _ROLES.get(kind.model, ())
+    values = settings.get_many(session, list(roles)) if roles else {}
+    things = "units" if kind.model is InventoryStatus else "orders"
+    for key in roles:
+        special = next((r for r in (row, target) if str(values[key]).strip().lower() == r.name.lower()), None)
+        other = target if special is row else row
+        if special is not None and _in_use(session, kind, other):
+            raise Conflict(f"{special.name} is the {settings.SPECS[key].help} ({key}): merging it with {other.name} "
+                           f"would mix its {things} with the {plural(_in_use(session, kind, other), things[:-1])} "
+                           f"of {other.name}. Rename it instead, or move those {things} first.")
+    if kind.model is InventoryStatus and not target.sellable:
+        committed = session.scalar(select(func.count(Commitment.id)).join(Unit, Unit.id == Commitment.unit_id)
+                                   .where(Commitment.active.is_(True), Unit.status_id == row.id)) or 0
+        if committed:
+            raise Conflict(f"{plural(committed, 'unit')} in {row.name} {'is' if committed == 1 else 'are'} on open "
+                           f"orders and {target.name} is not sellable: they could not be shipped. Tick Sellable for "
+                           f"{target.name} first, or uncommit them.")
 
 
 def _move_units(session: Session, kind: ListKind, row, target, what: str) -> frozenset[int]:

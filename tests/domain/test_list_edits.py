@@ -15,7 +15,7 @@ from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.permissions import PermissionRefused
 from app.domain.quantities import Scope, calculated_quantities
 from app.domain.station import set_operator
-from app.models import Grade, Listing, Order, OrderLine, Unit, UnitEvent, Variation, Warehouse
+from app.models import Grade, InventoryStatus, Listing, Order, OrderLine, Unit, UnitEvent, Variation, Warehouse
 from tests.dbfixtures import IPHONE, PIXEL, make_imei, receive
 
 
@@ -278,3 +278,30 @@ def test_a_merge_waits_for_a_unit_another_station_is_receiving_into_the_item(pg_
     assert "error" not in outcome, outcome.get("error")
     assert outcome["message"].startswith("Warehouse Annexe merged into Annex: 1 unit moved")
     assert _names(db, Warehouse) == ["Main", "Annex"]
+
+
+def test_a_merge_never_sells_units_without_shipping_nor_strands_committed_ones(db):
+    from app.domain import fulfilment
+
+    receive(db, make_imei(1))
+    receive(db, make_imei(2), status="Repair")
+    with db.sessions.begin() as s:
+        number = orders.create_direct_order(s, "Buyer", [orders.LineRequest(1, variation_id=1)])[0].number
+        other = orders.create_direct_order(s, "Other", [orders.LineRequest(1, variation_id=1)])[0].number
+    with db.sessions.begin() as s:
+        fulfilment.commit_unit(s, number, make_imei(1))
+        orders.set_order_status(s, other, "Cancelled")
+    with db.sessions.begin() as s:
+        with pytest.raises(Conflict, match="Sold is the status a unit takes when shipped \\(inventory.sold_status\\): "
+                                           "merging it with Repair would mix its units with the 1 unit of Repair"):
+            list_edits.merge(s, "status", "Repair", "Sold")
+        with pytest.raises(Conflict, match="merging it with Available would mix"):
+            list_edits.merge(s, "status", "Sold", "Available")
+        with pytest.raises(Conflict, match="1 unit in Available is on open orders and Repair is not sellable"):
+            list_edits.merge(s, "status", "Available", "Repair")
+        with pytest.raises(Conflict, match="Shipped is the status of a shipped order .* the 1 order of Cancelled"):
+            list_edits.merge(s, "order-status", "Cancelled", "Shipped")
+        list_edits.merge(s, "status", "Vendor RMA", "Sold")  # nothing in it: as good as a delete
+    with db.reads() as s:
+        assert reference.status(s, "Available") and reference.status(s, "Repair")
+        assert reference.names(s, InventoryStatus).count("Vendor RMA") == 0
