@@ -230,7 +230,7 @@ def test_reorder_puts_an_item_at_a_position(db):
         list_edits.move(s, "grade", "A+", 99)
     assert _names(db, Grade) == ["D", "A", "B", "C", "A+"]
     with db.reads() as s:
-        from app.models import InventoryStatus, OrderStatus
+        from app.models import OrderStatus
 
         assert reference.names(s, InventoryStatus)[:2] == ["Available", "Returned"]
         assert reference.names(s, OrderStatus)[-2:] == ["Refunded", "Cancelled"]
