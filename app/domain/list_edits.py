@@ -117,20 +117,22 @@ def merge(session: Session, kind_key: str, name: str, into: str) -> Changes:
     _refuse_mixing(session, kind, row, target)
     what = f"{kind.what} {name} merged into {into}"
     variations: frozenset[int] = frozenset()
+    order_ids: list[int] = []
     if kind.model in (Grade, Condition):
         folded = fold(session, row, target, what)
         units, variations = folded.units, folded.variations
         moved = plural(len(units), "unit") + " moved" + (f", {plural(folded.joined, 'variation')} joined" if folded.joined else "")
     elif kind.model is OrderStatus:
-        count = session.execute(update(Order).where(Order.status_id == row.id).values(status_id=target.id)).rowcount
-        units, moved = frozenset(), plural(count or 0, "order") + " moved"
+        order_ids = list(session.scalars(select(Order.id).where(Order.status_id == row.id)))
+        session.execute(update(Order).where(Order.status_id == row.id).values(status_id=target.id))
+        units, moved = frozenset(), plural(len(order_ids), "order") + " moved"
     else:
         units = _move_units(session, kind, row, target, what)
         moved = plural(len(units), "unit") + " moved"
     keys = _repoint(session, kind, name, into)
     session.delete(row)
     session.flush()
-    return Changes.of(variations=variations, units=units, catalog=True, settings=bool(keys),
+    return Changes.of(variations=variations, units=units, orders=order_ids, catalog=True, settings=bool(keys),
                       message=f"{kind.title} {name} merged into {into}: {moved}{_settings_note(keys)}")
 
 
