@@ -115,8 +115,17 @@ def _configure(session, args) -> dict:
         changes["backmarket.auto_accept"] = args.auto_accept == "on"
     if args.since_days is not None:
         changes["backmarket.since_days"] = args.since_days
-    for key, value in changes.items():
-        settings.set_(session, key, value)
+    for key, value in list(changes.items()):
+        if key == "backmarket.mapping":
+            from app.sync import mapping_mode
+
+            # Said before it is done; hand mappings are kept in both modes (app/sync/mapping_mode.py).
+            switch = mapping_mode.preview_switch(session, value)
+            if switch.changes_anything:
+                changes["mapping_switch"] = switch.text
+            mapping_mode.switch_mode(session, value)
+        else:
+            settings.set_(session, key, value)
     return changes
 
 
@@ -127,6 +136,8 @@ def cmd_configure(args) -> int:
         values = settings.get_many(s, list(SHOWN_SETTINGS))
     if changed:
         publish(Changes.of(settings=True, message="Back Market settings"))
+    if changed.get("mapping_switch") and not args.json:
+        print(changed["mapping_switch"])
     if args.json:
         print_json(values)
     else:

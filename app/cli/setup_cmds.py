@@ -1,4 +1,4 @@
-"""init, settings get/set, define …"""
+"""init, settings get/set; define/undefine … live in list_cmds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 from app.cli.common import database, print_json
 from app.db import display_url
-from app.domain import reference, settings
+from app.domain import settings
 from app.domain.setup import initialize
 
 
@@ -31,28 +31,9 @@ def register(sub) -> None:
     hist.add_argument("--json", action="store_true")
     hist.set_defaults(handler=cmd_settings_history)
 
-    p = sub.add_parser("define", help="add to a user-managed list (idempotent)")
-    dsub = p.add_subparsers(dest="define_what", required=True)
-    w = dsub.add_parser("warehouse")
-    w.add_argument("name")
-    w.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_warehouse(s, a.name)))
-    st = dsub.add_parser("status", help="an inventory status")
-    st.add_argument("name")
-    st.add_argument("--sellable", action="store_true", help="units in it can be committed to orders")
-    st.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_status(s, a.name, True if a.sellable else None)))
-    gr = dsub.add_parser("grade")
-    gr.add_argument("name")
-    gr.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_grade(s, a.name)))
-    c = dsub.add_parser("condition", help="a damage code and its name, e.g. CG 'Cracked Glass'")
-    c.add_argument("code")
-    c.add_argument("name")
-    c.set_defaults(handler=lambda a: _define(a, lambda s: reference.define_condition(s, a.code, a.name)))
-    o = dsub.add_parser("order-status")
-    o.add_argument("name")
-    o.add_argument("--open", action="store_true", help="its lines reserve stock")
-    o.add_argument("--allows-commit", action="store_true", help="units may be scanned onto it")
-    o.set_defaults(handler=lambda a: _define(
-        a, lambda s: reference.define_order_status(s, a.name, True if a.open else None, True if a.allows_commit else None)))
+    from app.cli import list_cmds
+
+    list_cmds.register(sub)
 
 
 def cmd_init(args) -> int:
@@ -101,11 +82,4 @@ def cmd_settings_history(args) -> int:
     else:
         for r in rows:
             print(f"{r['at']}  {r['key']}: {r['old_value'] or '(default)'} → {r['new_value']}  [{r['station']} {r['operator']}]")
-    return 0
-
-
-def _define(args, action) -> int:
-    db = database(args)
-    with db.sessions.begin() as s:
-        action(s)
     return 0

@@ -65,21 +65,6 @@ def define_grade(session: Session, name: str) -> Changes:
     return Changes.of(catalog=True, message=f"Grade {name}")
 
 
-def move_grade(session: Session, name: str, step: int) -> Changes:
-    """Move a grade up (-1) or down (+1) in the list; positions are renumbered 1..n."""
-    require(session, Permission.LISTS)
-    grades = list(session.scalars(select(Grade).order_by(Grade.position, Grade.id)))
-    index = next((i for i, g in enumerate(grades) if g.name == name), None)
-    if index is None:
-        raise NotFound(f"Unknown grade “{name}”.")
-    target = max(0, min(len(grades) - 1, index + step))
-    grades.insert(target, grades.pop(index))
-    for position, grade in enumerate(grades, start=1):
-        grade.position = position
-    session.flush()
-    return Changes.of(catalog=True, message=f"Grade {name} moved")
-
-
 def define_condition(session: Session, code: str, name: str) -> Changes:
     require(session, Permission.LISTS)
     code = _clean(code, "condition code").upper()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class SecretStoreUnavailable(DomainError):
     """No usable keyring backend on this computer (a headless server, a frozen app missing a backend)."""
 
     reason = "no_keyring"
+    missing = False  # True: no password store is installed (False: one exists but refused)
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,61 @@ class AccountBinding:
         return f"{USERNAME}-{self.fingerprint}"
 
 
+NO_STORE = "No secure password store (keyring) is available on this computer"
+
+
+def what_it_can_install(platform: str | None = None) -> str:
+    """What IT can do about a missing password store, for this computer's system, in a manager's words."""
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        fix = ("Windows Credential Manager is built into Windows: if it cannot be used, RefurbDesk's keyring support "
+               "is missing from this installation — ask IT to reinstall RefurbDesk, or to check that this Windows "
+               "user may use Credential Manager.")
+    elif platform == "darwin":
+        fix = ("The macOS Keychain is built into macOS: ask IT to check that this user's login keychain exists and "
+               "is unlocked (Keychain Access), or to reinstall RefurbDesk.")
+    else:
+        fix = ("Ask IT to install a password store that offers the Secret Service: GNOME Keyring (package "
+               "gnome-keyring) or KDE's KWallet, started with the desktop session. A server without a desktop "
+               "has none: use the environment variable there.")
+    return f"{fix} Or IT can set {ENV_VAR} for RefurbDesk on this computer; the token is then read from there."
+
+
+def _no_backend(backend) -> bool:
+    """keyring found nothing usable: its fail or null backend, or a chain of no backends."""
+    from keyring.backends import chainer, fail, null
+
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        return True
+    return isinstance(backend, chainer.ChainerBackend) and not backend.backends
+
+
 def _unavailable(exc: Exception) -> SecretStoreUnavailable:
-    # The backend's own words help IT; they never contain the token.
-    detail = str(exc).strip() or type(exc).__name__
-    return SecretStoreUnavailable(
-        f"No secure password store (keyring) is available on this computer: {detail}. "
-        f"Install or unlock one, or set {ENV_VAR} instead."
-    )
+    if isinstance(exc, keyring.errors.NoKeyringError):
+        # keyring's own advice (pip packages, "details…") is for developers, not for a warehouse manager.
+        missing = SecretStoreUnavailable(f"{NO_STORE}, so the Back Market token cannot be stored here. "
+                                         f"{what_it_can_install()}")
+        missing.missing = True  # none installed at all, rather than one that refused
+        return missing
+    # Another failure (locked, refused): the backend's words help IT; they never contain the token.
+    detail = " ".join((str(exc).strip() or type(exc).__name__).split())[:200]
+    return SecretStoreUnavailable(f"{NO_STORE}: the password store refused ({detail}). Unlock it and try again, "
+                                  f"or ask IT to set {ENV_VAR} instead.")
+
+
+def store_problem() -> SecretStoreUnavailable | None:
+    """Why a token cannot be kept on this computer, or None when the password store answers.
+
+    Asked even when REFURBDESK_BACKMARKET_TOKEN is set, so the screen can say that the environment
+    token is used *instead*. May block (a locked wallet): never call it on the GUI thread."""
+    backend = keyring.get_keyring()
+    if _no_backend(backend):
+        return _unavailable(keyring.errors.NoKeyringError())
+    try:
+        _get(USERNAME)
+    except SecretStoreUnavailable as exc:
+        return exc
+    return None
 
 
 def _get(username: str) -> str | None:

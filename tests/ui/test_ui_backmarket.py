@@ -119,15 +119,18 @@ def test_token_is_stored_in_the_keyring_and_never_shown_again(qtbot, tab, db, me
 
 
 def test_without_a_keyring_the_token_is_refused_in_words_and_kept_nowhere(qtbot, tab, db, monkeypatch) -> None:
-    keyring.set_keyring(BrokenKeyring())  # the autouse memory_keyring fixture restores the real one
     panel = tab.settings_panel
     tab.pages.setCurrentWidget(panel)
+    qtbot.waitUntil(panel.token_edit.isVisible, timeout=5000)  # the password store answered at first
+    keyring.set_keyring(BrokenKeyring())  # then goes away; the autouse memory_keyring fixture restores the real one
     panel.token_edit.setText(TOKEN)
     panel.store_button.click()
     qtbot.waitUntil(lambda: "keyring" in panel.message.text(), timeout=5000)
-    assert "No secure password store" in panel.message.text()
+    assert "No secure password store" in panel.message.text() and secrets.ENV_VAR in panel.message.text()
+    assert "pip" not in panel.message.text() and "recommended backend" not in panel.message.text()
     assert panel.token_edit.text() == ""  # not left on screen either
-    qtbot.waitUntil(lambda: "No keyring" in panel.token_state.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "No password store on this computer" in panel.token_state.text(), timeout=5000)
+    assert not panel.store_button.isEnabled()
     with db.reads() as s:
         assert all(TOKEN not in row.value for row in s.scalars(select(Setting)))
     assert secrets.ENV_VAR not in os.environ
@@ -147,8 +150,10 @@ def test_settings_are_validated_then_saved(qtbot, tab, db) -> None:
     panel.mapping_mode.setCurrentIndex(panel.mapping_mode.findData("variation"))
     panel.state_combos["1"].setCurrentText("Ready to ship")
     panel.auto_accept.setChecked(True)
+    panel.save_button.click()  # the mapping switch is asked first, in place
+    qtbot.waitUntil(lambda: not panel.mapping_switch.isHidden(), timeout=5000)
     with qtbot.waitSignal(panel.saved, timeout=5000):
-        panel.save_button.click()
+        panel.mapping_switch.switch_button.click()
     with db.reads() as s:
         assert settings.get(s, "backmarket.market") == "de-de"
         assert settings.get(s, "backmarket.mapping") == "variation"

@@ -56,6 +56,8 @@ def test_a_status_renamed_at_another_station_is_refused_at_save_and_nothing_chan
     with db.sessions.begin() as s:  # another station renames the list item after the panel loaded
         s.execute(update(InventoryStatus).where(InventoryStatus.name == "Repair").values(name="In repair"))
     panel.save_button.click()
+    qtbot.waitUntil(panel.mapping_switch.isVisible, timeout=5000)  # the mode switch is asked first
+    panel.mapping_switch.switch_button.click()
     qtbot.waitUntil(lambda: panel.message.text().startswith("Not saved"), timeout=5000)
     text = panel.message.text()
     assert "Repair" in text and "In repair" in text and "\n" not in text

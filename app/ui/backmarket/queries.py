@@ -17,7 +17,7 @@ from app.domain import catalog, quantities, settings
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
 from app.models import Condition, Grade, InventoryStatus, OrderStatus, Product, SyncRun, Variation, Warehouse
-from app.sync import mapping
+from app.sync import mapping, mapping_mode
 
 SETTING_KEYS = [
     "backmarket.platform", "backmarket.preprod", "backmarket.api_url", "backmarket.market", "backmarket.mapping",
@@ -93,11 +93,19 @@ def load_settings(session: Session) -> SettingsChoices:
 
 
 def save_settings(session: Session, values: dict) -> Changes:
+    changes = Changes()
     for key, value in values.items():
         if key not in SETTING_KEYS:
             raise InvalidInput(f"{key} is not a Back Market setting.")
-        settings.set_(session, key, value)
-    return Changes.of(settings=True, message="Back Market settings saved")
+        if key == "backmarket.mapping":
+            changes |= mapping_mode.switch_mode(session, value)  # keeps each mode's mappings
+        else:
+            settings.set_(session, key, value)
+    return changes | Changes.of(settings=True, message="Back Market settings saved")
+
+
+def preview_mapping_switch(session: Session, mode: str) -> mapping_mode.ModeSwitch:
+    return mapping_mode.preview_switch(session, mode)
 
 
 # --- the mapping dialog -----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.sync import config, platforms, secrets
 from app.ui.backmarket import queries
+from app.ui.backmarket.mapping_switch import MappingSwitchStrip
 from app.ui.context import UiContext
 from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.widgets.guard import run_for
@@ -59,6 +61,20 @@ def _checklist(names: tuple[str, ...], checked: set[str]) -> QStandardItemModel:
 
 def _checked(model: QStandardItemModel) -> list[str]:
     return [model.item(i).text() for i in range(model.rowCount()) if model.item(i).checkState() == Qt.CheckState.Checked]
+
+
+TOKEN_PLACEHOLDER = "paste the API token from the Back Market Back Office"
+
+
+def _read_token_state(db) -> tuple[object, secrets.SecretStoreUnavailable | None]:
+    """Where the token comes from, and whether this computer can store one (asked even when the
+    environment variable supplies it, to say it is used instead). Off the GUI thread: a keyring blocks."""
+    problem = secrets.store_problem()
+    try:
+        state: object = config.token_state(db)
+    except Exception as exc:  # noqa: BLE001 — shown in words by _show_token_state
+        state = exc
+    return state, problem
 
 
 # The form's words for the setting names the domain's refusals start with.
@@ -102,6 +118,7 @@ def validate(values: dict[str, Any]) -> str | None:
 
 class BackMarketSettingsPanel(QWidget):
     saved = Signal()
+    loaded = Signal()  # the form shows the database's values again
     token_changed = Signal()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -115,10 +132,14 @@ class BackMarketSettingsPanel(QWidget):
         # Token: pasted once, kept in the keyring, never shown again.
         self.token_state = QLabel(objectName="token_state")
         self.token_state.setWordWrap(True)
+        self.token_help = QLabel(objectName="token_help")  # what IT can do when there is no password store
+        self.token_help.setWordWrap(True)
+        self.token_help.setStyleSheet("color: #424242;")
+        self.token_help.hide()
         self.token_edit = QLineEdit(objectName="token_edit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
-        self.token_edit.setPlaceholderText("paste the API token from the Back Market Back Office")
+        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
         self.store_button = QPushButton("Store token", objectName="store_token")
         self.replace_button = QPushButton("Replace token…", objectName="replace_token")
         self.store_button.clicked.connect(self.store_token)
@@ -130,6 +151,7 @@ class BackMarketSettingsPanel(QWidget):
         token_box = QGroupBox("API token")
         token_layout = QVBoxLayout(token_box)
         token_layout.addWidget(self.token_state)
+        token_layout.addWidget(self.token_help)
         token_layout.addLayout(token_row)
 
         self.platform = QComboBox(objectName="platform")
@@ -194,6 +216,12 @@ class BackMarketSettingsPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.save_button)
+        # Changing "Listings map by" is asked first, in place (see mapping_switch.py).
+        self.mapping_switch = MappingSwitchStrip()
+        self.mapping_switch.confirmed.connect(self._switch_confirmed)
+        self.mapping_switch.kept.connect(self._switch_kept)
+        self.mapping_mode.activated.connect(lambda _index: self._ask_mapping_switch())
+        self._confirmed_mode: str | None = None
 
         content = QWidget()
         grid = QHBoxLayout(content)
@@ -211,6 +239,7 @@ class BackMarketSettingsPanel(QWidget):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.mapping_switch)
         layout.addLayout(bottom)
 
     # --- loading and saving ------------------------------------------------------------------
@@ -227,6 +256,7 @@ class BackMarketSettingsPanel(QWidget):
 
     def _show(self, choices: queries.SettingsChoices) -> None:
         self._choices = choices
+        self.mapping_switch.close_question()
         v = choices.values
         self.platform.setCurrentIndex(max(0, self.platform.findData(v["backmarket.platform"])))
         self.preprod.setChecked(bool(v["backmarket.preprod"]))
@@ -244,6 +274,7 @@ class BackMarketSettingsPanel(QWidget):
             combo.setCurrentIndex(next((i for i, n in enumerate(choices.order_statuses) if n.lower() == wanted), 0))
         self.statuses_view.setModel(_checklist(choices.inventory_statuses, set(v["backmarket.statuses"])))
         self.warehouses_view.setModel(_checklist(choices.warehouses, set(v["backmarket.warehouses"])))
+        self.loaded.emit()
 
     def values(self) -> dict[str, Any]:
         return {
@@ -269,6 +300,9 @@ class BackMarketSettingsPanel(QWidget):
         if problem:
             self._say(problem, ok=False)
             return
+        if values["backmarket.mapping"] not in (self._choices.values["backmarket.mapping"], self._confirmed_mode):
+            self._ask_mapping_switch()  # saved once the manager says yes
+            return
         db = self._ctx.db
 
         def work():
@@ -276,6 +310,9 @@ class BackMarketSettingsPanel(QWidget):
                 return queries.save_settings(session, values)
 
         def done(changes) -> None:
+            self._choices = replace(self._choices, values={**self._choices.values, **values})
+            self._confirmed_mode = None
+            self.mapping_switch.close_question()
             self._say("Settings saved ✓", ok=True)
             self._refresh_token_state()  # a new address needs its own token
             self._ctx.events.publish(changes)
@@ -286,6 +323,37 @@ class BackMarketSettingsPanel(QWidget):
             self._say(f"Not saved: {text}", ok=False)
 
         self._ctx.runner.run(work, done, failed)
+
+    # --- changing "Listings map by" -----------------------------------------------------------
+
+    def _ask_mapping_switch(self) -> None:
+        if self._choices is None:
+            return
+        new, current = self.mapping_mode.currentData(), self._choices.values["backmarket.mapping"]
+        if new == current:
+            self.mapping_switch.close_question()
+            return
+        db = self._ctx.db
+
+        def work():
+            with db.reads() as session:
+                return queries.preview_mapping_switch(session, new)
+
+        def shown(switch) -> None:
+            if self.mapping_mode.currentData() == switch.new:  # not changed again meanwhile
+                self.mapping_switch.ask(switch)
+
+        run_for(self, self._ctx.runner, work, shown, lambda e: self._say(f"Could not count the listings: {e}", ok=False))
+
+    def _switch_confirmed(self, mode: str) -> None:
+        self._confirmed_mode = mode
+        self.mapping_switch.close_question()
+        self.save()
+
+    def _switch_kept(self, mode: str) -> None:
+        self.mapping_mode.setCurrentIndex(max(0, self.mapping_mode.findData(mode)))
+        self._confirmed_mode = None
+        self.mapping_switch.close_question()
 
     # --- the token ---------------------------------------------------------------------------
 
@@ -327,11 +395,24 @@ class BackMarketSettingsPanel(QWidget):
                 self._show_token_state(state)
 
         db = self._ctx.db
-        run_for(self, self._ctx.runner, lambda: config.token_state(db), shown, shown)
+        run_for(self, self._ctx.runner, lambda: _read_token_state(db), shown, shown)
 
-    def _show_token_state(self, state) -> None:
+    def _show_token_state(self, answer) -> None:
+        state, problem = answer if isinstance(answer, tuple) else (answer, None)
         if isinstance(state, secrets.SecretStoreUnavailable):
-            self._token_view(f"No keyring: {state}", stored=False, ok=False)
+            state, problem = None, problem or state
+        if problem is not None and state == "environment":
+            self._token_view(f"Using the token from {secrets.ENV_VAR} ✓ — this computer has no password store, so "
+                             "that token is used instead of a stored one.", stored=True, ok=True)
+            self.replace_button.setVisible(False)  # nowhere to store another
+            return
+        if problem is not None:
+            self._token_view("No password store on this computer: the Back Market token cannot be stored here.",
+                             stored=False, ok=False,
+                             help_text=secrets.what_it_can_install() if problem.missing else str(problem))
+            self.store_button.setEnabled(False)
+            self.token_edit.setEnabled(False)
+            self.token_edit.setPlaceholderText("no password store on this computer — see above")
             return
         if isinstance(state, DomainError):
             self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
@@ -349,9 +430,14 @@ class BackMarketSettingsPanel(QWidget):
         else:
             self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
 
-    def _token_view(self, text: str, *, stored: bool, ok: bool) -> None:
+    def _token_view(self, text: str, *, stored: bool, ok: bool, help_text: str = "") -> None:
         self.token_state.setText(text)
         self.token_state.setStyleSheet(_OK if ok else _BAD)
+        self.token_help.setText(help_text)
+        self.token_help.setVisible(bool(help_text))
+        self.store_button.setEnabled(True)
+        self.token_edit.setEnabled(True)
+        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
         self.token_edit.setVisible(not stored)
         self.store_button.setVisible(not stored)
         self.replace_button.setVisible(stored)

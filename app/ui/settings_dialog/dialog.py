@@ -6,8 +6,9 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
@@ -42,6 +43,7 @@ class SettingsDialog(QDialog):
         for spec in SPECS:
             page = ListPage(spec)
             page.action.connect(self.run_action)
+            page.question.connect(self.preview)
             self.pages[spec.kind] = page
             self.tabs.addTab(page, spec.title)
         self.sku_unique = QCheckBox("SKUs must be unique (two variations may not share a SKU)")
@@ -72,6 +74,15 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._gate_by_role(sku_page)
         self.reload()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Enter in a text box (a list's "New …" or "New name") belongs to that box: it adds or renames
+        and must not also press the default Save button and close the dialog. Enter on a focused button
+        still presses that button."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _users_page(self):
         """Admins only (anyone while there are no users: someone must create the first admin)."""
@@ -125,6 +136,19 @@ class SettingsDialog(QDialog):
             self.reload()  # puts a refused check box back the way the database has it
 
         run_for(self, self.ctx.runner, work, done, failed)
+
+    def preview(self, work: Callable, show: Callable) -> None:
+        """What a delete or merge would do: tried in a transaction that is always rolled back."""
+        sessions = self.ctx.db.sessions
+
+        def job():
+            with sessions() as session:
+                try:
+                    return work(session)
+                finally:
+                    session.rollback()
+
+        run_for(self, self.ctx.runner, job, show, lambda exc: self._say(False, f"Could not check: {exc}"))
 
     def _say(self, ok: bool, text: str) -> None:
         self.message.setStyleSheet(f"color: {'#1b5e20' if ok else '#b71c1c'}; font-weight: bold;")

@@ -24,11 +24,12 @@ class ListSpec:
 
 SPECS = (
     ListSpec("grades", "Grades", ("Grade",), reorder=True, hint="Best first: the order is used in lists and reports."),
-    ListSpec("conditions", "Conditions", ("Code", "Name"), hint="Damage codes such as CG = Cracked Glass; adding an existing code renames it."),
-    ListSpec("statuses", "Inventory statuses", ("Status", "Sellable"), flags=(1,),
+    ListSpec("conditions", "Conditions", ("Code", "Name"),
+             hint="Damage codes such as CG = Cracked Glass; adding an existing code renames it. Rename changes the code."),
+    ListSpec("statuses", "Inventory statuses", ("Status", "Sellable"), flags=(1,), reorder=True,
              hint="Only units in a sellable status can be committed to an order."),
     ListSpec("warehouses", "Warehouses", ("Warehouse",)),
-    ListSpec("order_statuses", "Order statuses", ("Order status", "Open", "Allows commit"), flags=(1, 2),
+    ListSpec("order_statuses", "Order statuses", ("Order status", "Open", "Allows commit"), flags=(1, 2), reorder=True,
              hint="Open: its lines reserve stock. Allows commit: units may be scanned onto it."),
 )
 
@@ -94,10 +95,12 @@ class ListPage(QWidget):
     """Asks the dialog to run `add`, `move` and `flag` actions; the dialog reloads the lists."""
 
     action = Signal(object)  # a callable(session) -> Changes
+    question = Signal(object, object)  # preview work(session), callback(answer): see CorrectionBar
 
     def __init__(self, spec: ListSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from app.ui.settings_dialog import store
+        from app.ui.settings_dialog.corrections import CorrectionBar
 
         self.spec = spec
         self.model = ReferenceModel(spec, self)
@@ -140,6 +143,12 @@ class ListPage(QWidget):
             body.addLayout(buttons)
         layout.addLayout(body, 1)
         layout.addLayout(row)
+        self.corrections = CorrectionBar(spec.kind, spec.columns[0].lower())
+        self.corrections.action.connect(self.action)
+        self.corrections.question.connect(self.question)
+        self.corrections.renamed.connect(self._keep_selected)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.corrections)
 
     def add(self) -> None:
         from app.ui.settings_dialog import store
@@ -160,14 +169,30 @@ class ListPage(QWidget):
             return
         name = self.model.rows()[rows[0].row()][0]
         self._reselect = name
-        self.action.emit(lambda s: store.move_grade(s, name, step))
+        kind = self.spec.kind
+        self.action.emit(lambda s: store.move_item(s, kind, name, step))
+
+    def selected_name(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows()[rows[0].row()][0] if rows else None
+
+    def _selection_changed(self, *_args) -> None:
+        name = self.selected_name()
+        others = [r[0] for r in self.model.rows() if r[0] != name]
+        self.corrections.set_selected(name, others if name is not None else [])
+
+    def _keep_selected(self, name: str) -> None:
+        self._reselect = name
 
     def set_rows(self, rows) -> None:
-        reselect = getattr(self, "_reselect", None)
-        self.model.set_rows(rows)
+        reselect = getattr(self, "_reselect", None) or self.selected_name()
+        self._reselect = None
+        self.model.set_rows(rows)  # a reset clears the selection
         names = [r[0] for r in self.model.rows()]
-        if reselect in names:
-            self.table.selectRow(names.index(reselect))
+        matches = [i for i, n in enumerate(names) if reselect is not None and n.lower() == reselect.lower()]
+        if matches:
+            self.table.selectRow(matches[0])
+        self._selection_changed()
 
 
 RunAction = Callable[[Callable], None]

@@ -1,8 +1,6 @@
 """What the settings dialog reads and writes, without Qt (runs on the task runner).
 
-Two rules live here only because app.domain has no function for them yet (reported to the lead):
-reordering grades, and refusing SKU uniqueness while duplicates exist. Both belong in
-app.domain.reference / app.domain.settings so the command line obeys them too.
+Every rule lives in app.domain (reference, list_edits, settings): the command line obeys the same.
 """
 
 from __future__ import annotations
@@ -12,9 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import reference, settings
+from app.domain import list_edits, reference, settings
 from app.domain.changes import Changes
 from app.models import Condition, Grade, InventoryStatus, OrderStatus, Warehouse
+
+
+# The dialog's page keys -> the lists' words in app.domain.list_edits (and on the command line).
+KIND_KEYS = {"grades": "grade", "conditions": "condition", "statuses": "status", "warehouses": "warehouse",
+             "order_statuses": "order-status"}
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,27 @@ def load_lists(session: Session) -> Lists:
     )
 
 
-def move_grade(session: Session, name: str, step: int) -> Changes:
-    return reference.move_grade(session, name, step)
+def move_item(session: Session, kind: str, name: str, step: int) -> Changes:
+    return list_edits.step(session, KIND_KEYS[kind], name, step)
+
+
+def rename_item(session: Session, kind: str, name: str, new: str) -> Changes:
+    return list_edits.rename(session, KIND_KEYS[kind], name, new)
+
+
+def delete_item(session: Session, kind: str, name: str) -> Changes:
+    return list_edits.delete(session, KIND_KEYS[kind], name)
+
+
+def merge_item(session: Session, kind: str, name: str, into: str) -> Changes:
+    return list_edits.merge(session, KIND_KEYS[kind], name, into)
+
+
+def preview(session: Session, kind: str, name: str, into: str | None) -> list_edits.EditPreview:
+    """Tried in a savepoint and rolled back: run it in a write session that is never committed."""
+    if into is None:
+        return list_edits.preview_delete(session, KIND_KEYS[kind], name)
+    return list_edits.preview_merge(session, KIND_KEYS[kind], name, into)
 
 
 def set_sku_unique(session: Session, unique: bool) -> Changes:
