@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.db import open_database
 from app.domain import catalog_view, settings
 from app.domain.csv_export import export_inventory
-from app.domain.csv_import import CsvImportError, import_inventory
+from app.domain.csv_import import CsvImportError, import_csv, import_inventory
 from app.domain.setup import initialize
 from app.models import Product, Unit, UnitCode, Variation
 from tests.dbfixtures import make_imei, receive
@@ -39,8 +39,8 @@ def to_csv(rows, header=HEADER) -> str:
 
 
 def do_import(db, text):
-    with db.sessions.begin() as s:
-        return import_inventory(s, text)
+    """What the screens and the command line run: checked in a read transaction, written in steps."""
+    return import_csv(db, text)
 
 
 def refused(db, text) -> dict[int, str]:
