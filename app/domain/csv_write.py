@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import exists, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.cancel import CancelToken
@@ -133,7 +134,8 @@ def copy_units(session: Session, plan, now: datetime, actor: Actor, progress: Pr
     """PostgreSQL: the same rows through COPY, in the caller's transaction."""
     rows = plan.rows
     ids = _next_ids(session, len(rows))
-    cursor = session.connection().connection.driver_connection.cursor()
+    raw = session.connection().connection.driver_connection
+    cursor = raw.cursor()
     step = 10_000
     try:
         with cursor.copy(f"COPY units ({', '.join(UNIT_COLUMNS)}) FROM STDIN") as copy:
@@ -151,6 +153,8 @@ def copy_units(session: Session, plan, now: datetime, actor: Actor, progress: Pr
         with cursor.copy("COPY unit_events (unit_id, at, kind, detail, station, operator) FROM STDIN") as copy:
             for uid in ids:
                 copy.write_row((uid, now, "received", EVENT_DETAIL, actor.station, actor.operator))
+    except type(raw).IntegrityError as exc:  # psycopg's own: COPY bypasses SQLAlchemy's wrapping
+        raise IntegrityError("COPY", None, exc) from exc
     finally:
         cursor.close()
     if progress:
