@@ -393,8 +393,10 @@ def scans_during_import(db: Database, csv_text: str, planned: list[PlannedScan])
     thread = threading.Thread(target=run_import, name="bench-import")
     try:
         thread.start()
+        ran_out = True
         for scan in planned:
             if finished.is_set():
+                ran_out = False
                 break
             started = time.perf_counter()
             try:
@@ -413,7 +415,7 @@ def scans_during_import(db: Database, csv_text: str, planned: list[PlannedScan])
         path.unlink(missing_ok=True)
     return {"scans": stats_ms(times) if times else {"n": 0}, "failures": len(failures), "failed": failures[:20],
             "import_seconds": outcome.get("seconds"), "import_units": outcome.get("units"),
-            "import_error": outcome.get("error"), "ran_out_of_planned_scans": not finished.is_set()}
+            "import_error": outcome.get("error"), "ran_out_of_planned_scans": ran_out}
 
 
 def durability(db: Database) -> dict:

@@ -109,6 +109,10 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
     conditions = {code.upper(): id_ for id_, code in session.execute(select(Condition.id, Condition.code))}
     statuses = _lookup(session, InventoryStatus, InventoryStatus.name)
     warehouses = _lookup(session, Warehouse, Warehouse.name)
+    # A stock file repeats a few hundred products and condition sets over 100,000 rows: each is
+    # worked out once.
+    product_of: dict[tuple, tuple[str, ...]] = {}
+    conditions_of: dict[str, tuple[tuple[int, ...], list[str], str]] = {}
     parsed: list[_Row] = []
     for n, (line, raw) in enumerate(rows):
         if n % 2000 == 0:
@@ -119,10 +123,11 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
             codes = unit_codes(raw.get("imei"), raw.get("serial"), raw.get("imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
-        if any("\x00" in value for value in raw.values()):
+        if "\x00" in "".join(raw.values()):
             errors.append("contains a NUL character")
         for name, limit in MAX_LENGTH.items():
-            if len(" ".join(raw.get(name, "").split())) > limit:
+            value = raw.get(name, "")
+            if len(value) > limit and len(" ".join(value.split())) > limit:
                 errors.append(f"{name} is longer than {limit} characters")
         if not raw.get("imei") and not raw.get("serial"):
             errors.append("no IMEI and no serial")
@@ -131,12 +136,18 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
         grade_id = grades.get(raw.get("grade", "").lower())
         if grade_id is None:
             errors.append(f"unknown grade “{raw.get('grade', '')}”")
-        cond_ids = []
-        for code in filter(None, (c.strip().upper() for c in raw.get("conditions", "").split(";"))):
-            if code in conditions:
-                cond_ids.append(conditions[code])
-            else:
-                errors.append(f"unknown condition “{code}”")
+        written = raw.get("conditions", "")
+        known = conditions_of.get(written)
+        if known is None:
+            cond_ids, unknown = [], []
+            for code in filter(None, (c.strip().upper() for c in written.split(";"))):
+                if code in conditions:
+                    cond_ids.append(conditions[code])
+                else:
+                    unknown.append(f"unknown condition “{code}”")
+            ids = tuple(sorted(set(cond_ids)))
+            known = conditions_of[written] = (ids, unknown, condition_key(ids))
+        errors.extend(known[1])
         status_id = statuses.get(raw.get("status", "").lower())
         if status_id is None:
             errors.append(f"unknown status “{raw.get('status', '')}”")
@@ -154,10 +165,12 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
         if errors:
             problems.append((line, "; ".join(errors)))
             continue
-        product = tuple(" ".join(raw.get(f, "").split()) for f in PRODUCT_FIELDS)
-        row = _Row(line, codes, product, grade_id, tuple(sorted(set(cond_ids))), status_id, warehouse_id,
-                   raw.get("sku") or None, cost)
-        row.variation_key = (product, grade_id, condition_key(row.condition_ids))
+        written_product = tuple(raw.get(f, "") for f in PRODUCT_FIELDS)
+        product = product_of.get(written_product)
+        if product is None:
+            product = product_of[written_product] = tuple(" ".join(v.split()) for v in written_product)
+        row = _Row(line, codes, product, grade_id, known[0], status_id, warehouse_id, raw.get("sku") or None, cost)
+        row.variation_key = (product, grade_id, known[2])
         parsed.append(row)
     return parsed
 

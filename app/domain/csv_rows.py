@@ -28,7 +28,7 @@ def neutralise_cell(value: str) -> str:
 
 
 def restore_cell(value: str) -> str:
-    return value[1:] if _QUOTED_FORMULA.match(value) else value
+    return value[1:] if value[:1] == "'" and _QUOTED_FORMULA.match(value) else value
 
 
 def _unreadable(exc: Exception) -> str:

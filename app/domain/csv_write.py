@@ -27,7 +27,7 @@ from app.models.backmarket import Listing
 Progress = Callable[[int, int], None]
 HOLD_S = 0.04  # aim for write transactions this long on SQLite …
 GAP_S = 0.03  # … and leave the lock free this long after each, for the scans waiting on it
-FIRST_BATCH, MIN_BATCH, MAX_BATCH = 400, 50, 5000
+FIRST_BATCH, MIN_BATCH, MAX_BATCH = 500, 100, 5000
 EVENT_DETAIL = "CSV import"
 
 
@@ -118,14 +118,36 @@ def _next_ids(session: Session, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
+def _bound(session: Session, column, value):
+    """`value` as the driver gets it for `column` (SQLite keeps datetimes and decimals as text)."""
+    dialect = session.get_bind().dialect
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process(value) if process is not None and value is not None else value
+
+
 def write_units(session: Session, plan, rows, now: datetime, actor: Actor) -> list[int]:
-    """Units, their codes and 'received' events for `rows`, as plain executemany inserts."""
+    """Units, their codes and 'received' events for `rows`, as three plain executemany inserts.
+
+    The values go to the driver as they are (converted once here), not through SQLAlchemy's
+    per-row type processing: that was three quarters of the time of a step."""
     ids = _next_ids(session, len(rows))
-    session.execute(insert(Unit.__table__), [dict(zip(UNIT_COLUMNS, v)) for v in _unit_values(plan, rows, ids, now)])
-    session.execute(insert(UnitCode), [{"code": c, "unit_id": uid, "kind": k}
-                                       for row, uid in zip(rows, ids) for c, k in row.codes])
-    session.execute(insert(UnitEvent), [{"unit_id": uid, "at": now, "kind": "received", "detail": EVENT_DETAIL,
-                                         "station": actor.station, "operator": actor.operator} for uid in ids])
+    table = Unit.__table__
+    stamp = _bound(session, table.c.received_at, now)
+    dialect = session.get_bind().dialect
+    to_cost = table.c.cost.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    conn = session.connection()
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+
+    def values(n: int) -> str:
+        return ", ".join([mark] * n)
+
+    conn.exec_driver_sql(f"INSERT INTO units ({', '.join(UNIT_COLUMNS)}) VALUES ({values(10)})",
+                         [(*v[:7], None if v[7] is None else to_cost(v[7]), stamp, stamp)
+                          for v in _unit_values(plan, rows, ids, now)])
+    conn.exec_driver_sql(f"INSERT INTO unit_codes (code, unit_id, kind) VALUES ({values(3)})",
+                         [(c, uid, k) for row, uid in zip(rows, ids) for c, k in row.codes])
+    conn.exec_driver_sql(f"INSERT INTO unit_events (unit_id, at, kind, detail, station, operator) VALUES ({values(6)})",
+                         [(uid, stamp, "received", EVENT_DETAIL, actor.station, actor.operator) for uid in ids])
     return ids
 
 

@@ -240,3 +240,20 @@ def test_out_of_range_values_are_bad_rows_not_crashes(db, field, value):
     problems = refused(db, to_csv([row(1), row(2, **{field: value})]))
     assert list(problems) == [3]
     assert units(db) == 0
+
+
+def test_imported_units_store_times_and_costs_like_received_ones(db):
+    """The import hands values to the driver itself: what it stores must read (and sort) exactly
+    like a unit received one by one."""
+    from decimal import Decimal
+    from sqlalchemy import text as sql
+
+    receive(db, make_imei(900))
+    do_import(db, to_csv([row(1, cost="12.30")]))
+    with db.reads() as s:
+        units_ = s.scalars(select(Unit).order_by(Unit.id)).all()
+        assert [u.cost for u in units_] == [None, Decimal("12.30")]
+        assert all(u.received_at.tzinfo is not None for u in units_)
+        assert units_[0].received_at <= units_[1].received_at
+        raw = s.execute(sql("SELECT received_at FROM units ORDER BY id")).scalars().all()
+        assert type(raw[0]) is type(raw[1]) and len(str(raw[0])) == len(str(raw[1]))
