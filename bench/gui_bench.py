@@ -16,7 +16,9 @@ import time
 
 from bench.core import percentile
 
-FILTERS = ("iphone", "samsung 128gb", "pixel blue verizon", "B SC", "sku-12", "m000123", "zzzz-no-match")
+# "iphone" is the broad word (62 % of the bench catalog): it counts in catalog_filter_ms like every other.
+BROAD = "iphone"
+FILTERS = (BROAD, "samsung 128gb", "pixel blue verizon", "B SC", "sku-12", "m000123", "zzzz-no-match")
 
 
 def run_gui_bench(url: str) -> dict:
@@ -26,6 +28,7 @@ def run_gui_bench(url: str) -> dict:
     from sqlalchemy import select
 
     from app.db import open_database
+    from app.domain import catalog_query
     from app.domain.events import EventBus
     from app.models import UnitCode
     from app.station_config import StationConfig
@@ -66,6 +69,8 @@ def run_gui_bench(url: str) -> dict:
     tab.resize(1280, 800)
     tab.show()
     app.processEvents()
+    if not tab.model.count_known:  # the first page came first; the count follows
+        wait_for(tab.count_shown, lambda: None)
     variations = tab.model.match_count
 
     filter_ms: dict[str, float] = {}
@@ -81,6 +86,7 @@ def run_gui_bench(url: str) -> dict:
 
     with db.reads() as s:
         codes = list(s.scalars(select(UnitCode.code).limit(200)))
+        broad_matches = catalog_query.match_count(s, BROAD)
     verdicts: list[float] = []
     if codes:
         inventory = InventoryTab(ctx)
@@ -98,7 +104,10 @@ def run_gui_bench(url: str) -> dict:
     return {
         "catalog_variations": variations,
         "catalog_first_rows_s": round(first_rows, 3),
+        # What the packer waits for: the first page on screen (the count follows on its own).
         "catalog_filter_ms": round(max(filter_ms.values()), 1),
+        "catalog_filter_broad_ms": round(filter_ms[BROAD], 1),
+        "catalog_filter_broad_share": round(broad_matches / variations, 3) if variations else None,
         "catalog_filter_ms_by_filter": {k: round(v, 1) for k, v in filter_ms.items()},
         "lookup_scan_to_verdict_p95_ms": round(percentile(verdicts, 95), 1) if verdicts else None,
         "lookup_scan_to_verdict_median_ms": round(statistics.median(verdicts), 1) if verdicts else None,

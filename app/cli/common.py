@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+import textwrap
+from typing import Any, Iterable
 
 from app.db import Database, default_db_url, open_database, resolve_db_url
 from app.db_errors import DatabaseRefused
@@ -39,6 +40,17 @@ def database(args, *, init: bool = True, create: bool = False) -> Database:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written item by item (the same text print_json gives), never held whole."""
+    out = sys.stdout
+    empty = True
+    for item in items:
+        out.write("[\n" if empty else ",\n")
+        out.write(textwrap.indent(json.dumps(item, indent=2, ensure_ascii=False, default=str), "  "))
+        empty = False
+    out.write("[]\n" if empty else "\n]\n")
 
 
 def publish(changes) -> None:

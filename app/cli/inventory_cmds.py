@@ -11,7 +11,7 @@ from app.domain import inventory, returns
 from app.domain.catalog_view import catalog_rows
 from app.db import sqlite_path
 from app.domain.csv_export import export_inventory, export_inventory_file
-from app.domain.csv_import import CsvImportError, import_inventory
+from app.domain.csv_import import CsvImportError, import_csv
 
 
 def register(sub) -> None:
@@ -46,19 +46,18 @@ def cmd_import(args) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {path}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise CliError(f"{path} is not UTF-8 text") from None
     db = database(args)
     try:
-        with db.sessions.begin() as s:
-            result = import_inventory(s, text)
+        # Streamed and checked without the write lock, then written in short transactions: the
+        # packing stations keep scanning while it runs. Ctrl+C cancels it with nothing imported.
+        result = import_csv(db, path)
     except CsvImportError as exc:
         print(f"refurbdesk: {len(exc.problems)} bad row(s) in {path.name}; nothing was imported:", file=sys.stderr)
         for line, message in exc.problems:
             print(f"  line {line}: {message}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        raise CliError("import interrupted; nothing was imported") from None
     publish(result.changes)
     print(f"Imported {result.units} units ({result.new_products} new products, {result.new_variations} new variations).")
     return 0

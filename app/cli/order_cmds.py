@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from app.cli.common import database, print_json, publish
+from app.cli.common import database, print_json_list, publish
 from app.domain import addresses, fulfilment, orders
 from app.domain.errors import ScanRefused
-from app.domain.orders_view import orders_rows
+from app.domain.orders_view import iter_order_rows
 
 
 def register(sub) -> None:
@@ -72,8 +72,8 @@ def cmd_order_status(args) -> int:
 
 def cmd_orders(args) -> int:
     db = database(args)
-    with db.reads() as s:
-        print_json(orders_rows(s, open_only=args.open))
+    with db.reads() as s:  # streamed: a page of orders at a time
+        print_json_list(iter_order_rows(s, open_only=args.open))
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, exists, func, literal, select, union
+from sqlalchemy import Select, exists, func, literal, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from app.domain.catalog import condition_codes
@@ -91,6 +91,35 @@ def matching_ids(session: Session, text: str = "") -> list[int]:
     return [row[0] for row in session.connection().execute(filter_statement(session, text)).fetchall()]
 
 
+PAGE_SIZE = 200
+SortKey = tuple  # (product id, grade id, condition key): where a page ended, in catalog order
+
+
+def _catalog_order():
+    return (Variation.product_id, Variation.grade_id, Variation.condition_key)
+
+
+def matching_page(session: Session, text: str = "", after: SortKey | None = None,
+                  size: int = PAGE_SIZE) -> tuple[list[int], SortKey | None]:
+    """One page of the filter result in catalog order (keyset paging: the rows after `after`),
+    and the key to ask for the next page with (None: this was the last page).
+
+    A word matching most of the catalog reads a page, not 60,000 ids: the table fetches more as
+    the packer scrolls, each page from where the last one ended (a change in between moves no row)."""
+    stmt = filter_statement(session, text).add_columns(*_catalog_order())
+    if after is not None:
+        stmt = stmt.where(tuple_(*_catalog_order()) > tuple_(*after))
+    rows = session.connection().execute(stmt.limit(size + 1)).fetchall()
+    more = len(rows) > size
+    rows = rows[:size]
+    return [row[0] for row in rows], (tuple(rows[-1][1:]) if more else None)
+
+
+def match_count(session: Session, text: str = "") -> int:
+    """How many variations the filter matches (asked after the first page is on screen)."""
+    return session.scalar(select(func.count()).select_from(filter_statement(session, text).order_by(None).subquery())) or 0
+
+
 def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
     """Full rows for a batch of ids (a screenful or a fetchMore batch), with unit counts."""
     if not ids:
@@ -134,5 +163,5 @@ def units_summary(row: CatalogRow, columns: list[StatusColumn]) -> str:
     return " · ".join(f"{names.get(sid, '?')} {n}" for sid, n in row.counts.items() if n)
 
 
-__all__ = ["CatalogRow", "StatusColumn", "filter_statement", "matching_ids", "rows_for", "status_columns",
-           "units_summary"]
+__all__ = ["CatalogRow", "StatusColumn", "filter_statement", "matching_ids", "matching_page", "match_count", "rows_for",
+           "status_columns", "units_summary", "PAGE_SIZE"]

@@ -2,33 +2,38 @@
 
 Columns: imei, manufacturer, model, model_number, network, capacity, color, grade, conditions
 (codes separated by ';'), status, warehouse, and optionally sku, cost, serial, imei2.
-Writes go through bulk inserts so that 100,000 rows take seconds.
+
+`import_csv(db, file)` is what the screens and the command line run: the file is streamed and
+checked in a read transaction (no write lock while 100,000 rows are parsed), then written in short
+transactions (csv_write) so that scans at every station go on while it runs; a CancelToken stops it
+with nothing imported. `import_inventory(session, text)` does the same inside the caller's one
+transaction (tests, demo and bench data).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
+from pathlib import Path
+from typing import IO, Callable, Iterable
 
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import settings
+from app.domain import csv_write, settings
+from app.domain.cancel import Cancelled, CancelToken
 from app.domain.catalog import PRODUCT_FIELDS, condition_key, normalize_sku
 from app.domain.changes import Changes
 from app.domain.codes import unit_codes
+from app.domain.csv_rows import (FORMULA_START, CsvSource, RowReader, neutralise_cell, read_rows,  # noqa: F401
+                                 restore_cell)
 from app.domain.errors import DomainError, InvalidCode
 from app.domain.limits import MAX_AMOUNT, column_length
-from app.domain.station import Actor, current_actor
-from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, UnitEvent, Variation,
-                        VariationCondition, Warehouse)
-from app.models.base import utcnow
 from app.domain.permissions import Permission, require
+from app.domain.station import Actor, current_actor
+from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, Variation, Warehouse)
+from app.models.base import utcnow
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -36,6 +41,9 @@ MAX_LENGTH = {**{f: column_length(getattr(Product, f)) for f in PRODUCT_FIELDS},
 MAX_COST = MAX_AMOUNT  # Numeric(12, 2)
 OPTIONAL = ("sku", "cost", "serial", "imei2")
 CHUNK = 500
+CANCELLED = "Import cancelled; nothing was imported."
+RACED = "another station received some of these units during the import; run it again"
+Source = str | Path | IO[str]
 
 
 class CsvImportError(DomainError):
@@ -64,6 +72,21 @@ class _Row:
     variation_key: tuple = field(default=())
 
 
+@dataclass
+class ImportPlan:
+    """A checked file: its rows and what the catalog already holds for them."""
+
+    rows: list[_Row]
+    products: dict[tuple, int]
+    variations: dict[tuple, tuple[int, str | None]]
+    skus: dict[tuple, str]
+    new_products: int = 0
+    new_variations: int = 0
+
+    def key_of(self, row: _Row) -> tuple:
+        return (self.products[row.variation_key[0]], row.grade_id, row.variation_key[2])
+
+
 @dataclass(frozen=True)
 class ImportResult:
     units: int
@@ -81,79 +104,30 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[i : i + size]
 
 
-# Spreadsheet formula injection (OWASP "CSV Injection"): the export puts a single quote before a cell
-# a spreadsheet would run as a formula; the import takes exactly that quote off again. A value that
-# already starts with quotes before such a character gets one more, so the round trip is exact.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def neutralise_cell(value: str) -> str:
-    if value[:1] in FORMULA_START or _QUOTED_FORMULA.match(value):
-        return "'" + value
-    return value
-
-
-def restore_cell(value: str) -> str:
-    return value[1:] if _QUOTED_FORMULA.match(value) else value
-
-
-def _unreadable(exc: csv.Error) -> str:
-    text = str(exc)
-    if "field limit" in text:
-        return f"a value is longer than {csv.field_size_limit():,} characters; nothing after this line was read"
-    if "NUL" in text:
-        return "contains a NUL character"
-    return f"not readable as CSV ({text}); nothing after this line was read"
-
-
-def read_rows(text: str, problems: list[tuple[int, str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the rows (first line number, values by column). A row with more values than the
-    header, or that the CSV reader cannot read, goes into `problems` with its line number."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-    except csv.Error as exc:
-        problems.append((1, _unreadable(exc)))
-        return [], []
-    rows: list[tuple[int, dict[str, str]]] = []
-    start = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append((start, _unreadable(exc)))
-            break  # the reader cannot find the next row reliably after this
-        line, start = start, reader.line_num + 1
-        if not values:
-            continue  # a blank line
-        if len(values) > len(header):
-            problems.append((line, f"{len(values)} values for {len(header)} columns (a comma inside a value "
-                                   "needs quotes)"))
-            continue
-        rows.append((line, {k: restore_cell(v.strip()).strip() for k, v in zip(header, values) if k}))
-    return header, rows
-
-
-def _parse(session: Session, rows, problems) -> list[_Row]:
+def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
     grades = _lookup(session, Grade, Grade.name)
     conditions = {code.upper(): id_ for id_, code in session.execute(select(Condition.id, Condition.code))}
     statuses = _lookup(session, InventoryStatus, InventoryStatus.name)
     warehouses = _lookup(session, Warehouse, Warehouse.name)
+    # A stock file repeats a few hundred products and condition sets over 100,000 rows: each is
+    # worked out once.
+    product_of: dict[tuple, tuple[str, ...]] = {}
+    conditions_of: dict[str, tuple[tuple[int, ...], list[str], str]] = {}
     parsed: list[_Row] = []
-    for line, raw in rows:
+    for n, (line, raw) in enumerate(rows):
+        if n % 2000 == 0:
+            cancel.check(CANCELLED)
         errors: list[str] = []
         codes: list[tuple[str, str]] = []
         try:
             codes = unit_codes(raw.get("imei"), raw.get("serial"), raw.get("imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
-        if any("\x00" in value for value in raw.values()):
+        if "\x00" in "".join(raw.values()):
             errors.append("contains a NUL character")
         for name, limit in MAX_LENGTH.items():
-            if len(" ".join(raw.get(name, "").split())) > limit:
+            value = raw.get(name, "")
+            if len(value) > limit and len(" ".join(value.split())) > limit:
                 errors.append(f"{name} is longer than {limit} characters")
         if not raw.get("imei") and not raw.get("serial"):
             errors.append("no IMEI and no serial")
@@ -162,12 +136,18 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
         grade_id = grades.get(raw.get("grade", "").lower())
         if grade_id is None:
             errors.append(f"unknown grade “{raw.get('grade', '')}”")
-        cond_ids = []
-        for code in filter(None, (c.strip().upper() for c in raw.get("conditions", "").split(";"))):
-            if code in conditions:
-                cond_ids.append(conditions[code])
-            else:
-                errors.append(f"unknown condition “{code}”")
+        written = raw.get("conditions", "")
+        known = conditions_of.get(written)
+        if known is None:
+            cond_ids, unknown = [], []
+            for code in filter(None, (c.strip().upper() for c in written.split(";"))):
+                if code in conditions:
+                    cond_ids.append(conditions[code])
+                else:
+                    unknown.append(f"unknown condition “{code}”")
+            ids = tuple(sorted(set(cond_ids)))
+            known = conditions_of[written] = (ids, unknown, condition_key(ids))
+        errors.extend(known[1])
         status_id = statuses.get(raw.get("status", "").lower())
         if status_id is None:
             errors.append(f"unknown status “{raw.get('status', '')}”")
@@ -185,10 +165,12 @@ def _parse(session: Session, rows, problems) -> list[_Row]:
         if errors:
             problems.append((line, "; ".join(errors)))
             continue
-        product = tuple(" ".join(raw.get(f, "").split()) for f in PRODUCT_FIELDS)
-        row = _Row(line, codes, product, grade_id, tuple(sorted(set(cond_ids))), status_id, warehouse_id,
-                   raw.get("sku") or None, cost)
-        row.variation_key = (product, grade_id, condition_key(row.condition_ids))
+        written_product = tuple(raw.get(f, "") for f in PRODUCT_FIELDS)
+        product = product_of.get(written_product)
+        if product is None:
+            product = product_of[written_product] = tuple(" ".join(v.split()) for v in written_product)
+        row = _Row(line, codes, product, grade_id, known[0], status_id, warehouse_id, raw.get("sku") or None, cost)
+        row.variation_key = (product, grade_id, known[2])
         parsed.append(row)
     return parsed
 
@@ -257,14 +239,7 @@ def _check_skus(session: Session, parsed: list[_Row], products, variations, prob
     return {key: sku for key, (sku, _) in chosen.items()}
 
 
-def import_inventory(
-    session: Session, text: str, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None
-) -> ImportResult:
-    """Import a whole file or nothing. Raises CsvImportError listing every bad row."""
-    require(session, Permission.CSV)
-    actor = actor or current_actor()
-    problems: list[tuple[int, str]] = []
-    header, rows = read_rows(text, problems)
+def _check_header(header: list[str], problems, rows_seen: int) -> None:
     twice = sorted({c for c in header if c and header.count(c) > 1})
     if twice:
         raise CsvImportError([(1, f"column “{c}” appears more than once") for c in twice])
@@ -274,93 +249,101 @@ def import_inventory(
     unknown = [c for c in header if c not in REQUIRED and c not in OPTIONAL]
     if unknown:
         raise CsvImportError([(1, f"unknown column(s): {', '.join(unknown)}")])
-    if not rows and not problems:
+
+
+def check_file(session: Session, source: Source, cancel: CancelToken | None = None) -> ImportPlan:
+    """Read and check every row (reads only); raises CsvImportError listing every bad row."""
+    require(session, Permission.CSV)
+    cancel = cancel or CancelToken()
+    problems: list[tuple[int, str]] = []
+    opened = CsvSource(source)
+    try:
+        reader = RowReader(opened.lines(), problems)
+        if reader.header:
+            _check_header(reader.header, problems, 0)
+        parsed = _parse(session, reader, problems, cancel)
+    except OSError as exc:
+        raise CsvImportError([(0, f"cannot read the file: {exc}")]) from None
+    finally:
+        opened.close()
+    if not reader.header and not problems:
+        raise CsvImportError([(1, "missing column(s): " + ", ".join(REQUIRED))])
+    if not reader.rows_seen and not problems:
         raise CsvImportError([(1, "the file has no rows")])
-    parsed = _parse(session, rows, problems)
     _check_codes(session, parsed, problems)
     products, variations = _existing_variations(session, {r.variation_key for r in parsed})
     skus = _check_skus(session, parsed, products, variations, problems)
     if problems:
         raise CsvImportError(sorted(problems))
+    return ImportPlan(parsed, products, variations, skus)
+
+
+def _result(plan: ImportPlan, unit_ids: list[int]) -> ImportResult:
+    touched = {plan.variations[plan.key_of(r)][0] for r in plan.rows}
+    return ImportResult(len(unit_ids), plan.new_products, plan.new_variations,
+                        Changes.of(variations=touched, units=unit_ids, catalog=True,
+                                   message=f"Imported {len(unit_ids)} units"))
+
+
+def import_inventory(session: Session, source: Source, *, actor: Actor | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Check and write a whole file in the caller's transaction, or nothing. Raises CsvImportError."""
+    actor = actor or current_actor()
+    plan = check_file(session, source)
     try:
-        return _write(session, parsed, products, variations, skus, actor, progress)
-    except IntegrityError:
-        raise CsvImportError([(0, "another station received some of these units during the import; run it again")]) from None
-
-
-def _write(session, parsed, products, variations, skus, actor, progress) -> ImportResult:
-    new_products = sorted({r.product for r in parsed} - set(products))
-    if new_products:
-        session.execute(insert(Product), [dict(zip(PRODUCT_FIELDS, p)) for p in new_products])
-        products, _ = _existing_variations(session, {(p, 0, "") for p in {r.product for r in parsed}})
-    new_variation_keys = []
-    for row in parsed:
-        key = (products[row.variation_key[0]], row.grade_id, row.variation_key[2])
-        if key not in variations:
-            new_variation_keys.append((key, row))
-            variations[key] = (0, None)
-    if new_variation_keys:
-        # No sort_by_parameter_order: on SQLite it makes SQLAlchemy insert row by row and splice the
-        # results quadratically. The unique key maps each returned id back to its row instead.
-        result = session.execute(
-            insert(Variation.__table__).returning(*(Variation.__table__.c[n] for n in ("id", "product_id", "grade_id", "condition_key"))),
-            [{"product_id": k[0], "grade_id": k[1], "condition_key": k[2], "sku": None, "sku_norm": None}
-             for k, _ in new_variation_keys],
-        )
-        vid_by_key = {(pid, gid, ck): vid for vid, pid, gid, ck in result}
-        links = []
-        for key, row in new_variation_keys:
-            vid = vid_by_key[key]
-            variations[key] = (vid, None)
-            links.extend({"variation_id": vid, "condition_id": cid} for cid in row.condition_ids)
-        if links:
-            session.execute(insert(VariationCondition), links)
-    touched: set[int] = set()
-    for key, sku in skus.items():
-        vid, current = variations[(products[key[0]], key[1], key[2])]
-        if normalize_sku(current) != normalize_sku(sku):
-            session.execute(Variation.__table__.update().where(Variation.id == vid).values(sku=sku, sku_norm=normalize_sku(sku)))
-    now = utcnow()
-    unit_rows = []
-    for row in parsed:
-        vid = variations[(products[row.variation_key[0]], row.grade_id, row.variation_key[2])][0]
-        touched.add(vid)
-        by_kind = {k: c for c, k in row.codes}
-        unit_rows.append({"imei": by_kind.get("imei"), "imei2": by_kind.get("imei2"), "serial": by_kind.get("serial"),
-                          "variation_id": vid, "status_id": row.status_id, "warehouse_id": row.warehouse_id,
-                          "cost": row.cost, "received_at": now, "updated_at": now})
-    unit_ids: list[int] = []
-    total = len(unit_rows)
-    # PostgreSQL only: the ids come from the units sequence up front, so the units go in as a plain
-    # executemany (one prepared statement, pipelined) like the codes and events. INSERT … RETURNING
-    # makes SQLAlchemy send 1,000-row statements of 9,000 parameters that psycopg re-parses on the
-    # client every time: 187 ms per 1,000 units, half the import. SQLite has no sequences and its
-    # RETURNING path is cheap, so it keeps that.
-    preset = None
-    if session.get_bind().dialect.name == "postgresql":
-        preset = list(session.scalars(text("SELECT nextval(pg_get_serial_sequence('units', 'id')) "
-                                           "FROM generate_series(1, :n)"), {"n": total}))
-    for start in range(0, total, 5000):
-        batch = unit_rows[start : start + 5000]
-        if preset is not None:
-            ids = preset[start : start + 5000]
-            session.execute(insert(Unit.__table__), [dict(r, id=uid) for r, uid in zip(batch, ids)])
+        csv_write.write_catalog(session, plan, csv_write.Written())
+        now = utcnow()
+        if session.get_bind().dialect.name == "postgresql":
+            ids = csv_write.copy_units(session, plan, now, actor, progress, CancelToken(), CANCELLED)
         else:
-            # Codes are unique: map the returned ids back by IMEI/serial (see above on sort_by_parameter_order).
-            id_by_code = {imei or serial: uid for uid, imei, serial in
-                          session.execute(insert(Unit.__table__).returning(Unit.__table__.c.id, Unit.__table__.c.imei,
-                                                                            Unit.__table__.c.serial), batch)}
-            ids = [id_by_code[r["imei"] or r["serial"]] for r in batch]
-        unit_ids.extend(ids)
-        codes = [{"code": c, "unit_id": uid, "kind": k} for row, uid in zip(parsed[start : start + 5000], ids) for c, k in row.codes]
-        session.execute(insert(UnitCode), codes)
-        session.execute(insert(UnitEvent), [{"unit_id": uid, "at": now, "kind": "received", "detail": "CSV import",
-                                             "station": actor.station, "operator": actor.operator} for uid in ids])
-        if progress:
-            progress(min(start + 5000, total), total)
-    session.flush()
-    return ImportResult(len(unit_ids), len(new_products), len(new_variation_keys),
-                        Changes.of(variations=touched, units=unit_ids, catalog=True, message=f"Imported {len(unit_ids)} units"))
+            ids = []
+            for start in range(0, len(plan.rows), 5000):
+                ids += csv_write.write_units(session, plan, plan.rows[start : start + 5000], now, actor)
+                if progress:
+                    progress(len(ids), len(plan.rows))
+        csv_write.write_skus(session, plan)
+        session.flush()
+    except IntegrityError:
+        raise CsvImportError([(0, RACED)]) from None
+    return _result(plan, ids)
+
+
+def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None,
+               cancel: CancelToken | None = None) -> ImportResult:
+    """Import a file (a path, an open text stream or text) all or nothing, without holding up scans.
+
+    Checked in a read transaction; written in short transactions on SQLite (removed again if a later
+    one fails or `cancel` is set), in one COPY transaction on PostgreSQL. Raises CsvImportError
+    listing every bad row, or Cancelled; either way nothing is imported.
+    """
+    actor = actor or current_actor()
+    cancel = cancel or CancelToken()
+    with db.reads() as session:
+        plan = check_file(session, source, cancel)
+    cancel.check(CANCELLED)
+    now = utcnow()
+    if not db.is_sqlite:
+        try:
+            with db.sessions.begin() as session:
+                csv_write.write_catalog(session, plan, csv_write.Written())
+                ids = csv_write.copy_units(session, plan, now, actor, progress, cancel, CANCELLED)
+                csv_write.write_skus(session, plan)
+        except IntegrityError:
+            raise CsvImportError([(0, RACED)]) from None
+        return _result(plan, ids)
+    written = csv_write.Written()
+    try:
+        csv_write.write_in_steps(db, plan, now, actor, progress, cancel, CANCELLED, written)
+    except BaseException as exc:
+        kept = csv_write.undo(db, written)
+        if kept:
+            raise CsvImportError([(0, f"{len(kept)} unit(s) of this file were committed to an order at another "
+                                      "station while it was being imported and were kept; everything else was "
+                                      "removed")]) from None
+        if isinstance(exc, IntegrityError):
+            raise CsvImportError([(0, RACED)]) from None
+        raise
+    return _result(plan, written.unit_ids)
 
 
 def count_units(session: Session) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import lock_first
-from app.domain import history, inventory, limits, orders, reference, settings
+from app.domain import history, inventory, limits, orders, reference, scan_sql, settings
 from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
@@ -69,6 +69,17 @@ class _ScannedUnit:
     sellable: bool
 
 
+@dataclass(frozen=True)
+class _Line:
+    id: int
+    variation_id: int | None
+    sku_norm: str | None
+    quantity: int
+    closed: bool
+    unmapped: bool
+    scanned: int
+
+
 def _line_matches(line, unit: _ScannedUnit) -> bool:
     if line.closed or line.unmapped:
         return False
@@ -77,106 +88,105 @@ def _line_matches(line, unit: _ScannedUnit) -> bool:
     return line.sku_norm is not None and line.sku_norm == unit.sku_norm
 
 
-# The scan is the hot path of the packing station: it reads plain rows (no ORM objects) and
-# writes with plain INSERTs, about half the Python work of loading Order/Unit/OrderLine entities.
-def _scanned_order(session: Session, number: str):
-    match = Order.number == number.strip().upper()
-    lock_first(session, select(Order.id).where(match))
-    row = session.execute(
-        select(Order.id, Order.number, OrderStatus.name, OrderStatus.allows_commit)
-        .join(OrderStatus, OrderStatus.id == Order.status_id).where(match)
-    ).first()
+# The scan is the hot path of the packing station: fixed plain statements (scan_sql), plain rows,
+# plain INSERTs; every check below is still made, in the same order.
+def _scanned_order(session: Session, typed: str, postgres: bool):
+    number = typed.strip().upper()
+    if postgres:
+        scan_sql.run(session, scan_sql.LOCK_ORDER, number=number)
+    row = scan_sql.run(session, scan_sql.ORDER, number=number).first()
     if row is None:
+        number = typed
         raise NotFound(f"There is no order {number}.", reason="unknown_order")
     return row
 
 
-def _scanned_unit(session: Session, code: str) -> _ScannedUnit:
-    by_code = UnitCode.code == code
-    lock_first(session, select(Unit.id).join(UnitCode, UnitCode.unit_id == Unit.id).where(by_code), of=Unit)
-    row = session.execute(
-        select(Unit.id, Unit.imei, Unit.serial, Unit.variation_id, Variation.sku_norm, Grade.name,
-               InventoryStatus.name, InventoryStatus.sellable, *(getattr(Product, f) for f in PRODUCT_FIELDS))
-        .select_from(UnitCode)
-        .join(Unit, Unit.id == UnitCode.unit_id)
-        .join(Variation, Variation.id == Unit.variation_id)
-        .join(Product, Product.id == Variation.product_id)
-        .join(Grade, Grade.id == Variation.grade_id)
-        .join(InventoryStatus, InventoryStatus.id == Unit.status_id)
-        .where(by_code)
-    ).first()
+def _scanned_unit(session: Session, code: str, postgres: bool) -> tuple[_ScannedUnit, int | None, str]:
+    """The unit, the order it is actively committed to (or None), and the sold status's name."""
+    if postgres:
+        scan_sql.run(session, scan_sql.LOCK_UNIT, code=code)
+    row = scan_sql.run(session, scan_sql.UNIT, code=code).first()
     if row is None:
         what = "IMEI" if code.isdigit() else "serial"
         raise ScanRefused(f"Unknown unit: no unit with {what} {code} has been received.", reason=UNKNOWN_UNIT)
-    uid, imei, serial, vid, sku_norm, grade, status, sellable, *parts = row
-    return _ScannedUnit(uid, imei or serial, vid, sku_norm, " ".join(p for p in parts if p), grade, status, sellable)
+    uid, imei, serial, vid, sku_norm, grade, status, sellable, *rest = row
+    parts, current, sold = rest[:-2], rest[-2], rest[-1]
+    sold_status = json.loads(sold) if sold is not None else settings.SPECS["inventory.sold_status"].default
+    unit = _ScannedUnit(uid, imei or serial, vid, sku_norm, " ".join(p for p in parts if p), grade, status, bool(sellable))
+    return unit, current, str(sold_status)
+
+
+def _lines_with_counts(session: Session, order_id: int, postgres: bool):
+    """The order's lines (locked on PostgreSQL) with how many units each has scanned."""
+    if not postgres:
+        return scan_sql.run(session, scan_sql.LINES_COUNTED, order_id=order_id).all()
+    lines = scan_sql.run(session, scan_sql.LINES_LOCKED, order_id=order_id).all()
+    counts = dict(scan_sql.run(session, scan_sql.COUNTS, order_id=order_id).all())
+    return [(*line, counts.get(line[0], 0)) for line in lines]
 
 
 def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
     """Commit the scanned unit to the first line of the order it can fill."""
     require(session, Permission.PACK)
     actor = actor or current_actor()
-    order = _scanned_order(session, order_number)
-    if not order.allows_commit:
-        raise ScanRefused(f"Order {order.number} is {order.name}: units cannot be scanned onto it.", reason=ORDER_CLOSED)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    order = _scanned_order(session, order_number, postgres)
+    order_id, number, status_name, allows_commit = order
+    if not allows_commit:
+        raise ScanRefused(f"Order {number} is {status_name}: units cannot be scanned onto it.", reason=ORDER_CLOSED)
     try:
         code = parse_unit_code(raw_code).value
     except InvalidCode as exc:
         raise ScanRefused(str(exc), reason=INVALID_CODE) from None
-    unit = _scanned_unit(session, code)
+    unit, current, sold_status = _scanned_unit(session, code, postgres)
 
     # The partial unique index answers this from the commitments of this one unit.
-    current = session.scalar(select(Commitment.order_id).where(Commitment.unit_id == unit.id, Commitment.active.is_(True)))
     if current is not None:
-        where = "this order" if current == order.id else f"order {session.get(Order, current).number}"
+        where = "this order" if current == order_id else f"order {session.get(Order, current).number}"
         raise ScanRefused(f"{unit.code} is already committed to {where}.", reason=ALREADY_COMMITTED)
     # Checked even when sellable: a sold status someone marked sellable must not ship a phone twice.
-    if unit.status.lower() == settings.get(session, "inventory.sold_status").strip().lower():
+    if unit.status.lower() == sold_status.strip().lower():
         shipped = inventory.last_shipment(session, unit.id)
         detail = f" on order {shipped[0]} ({shipped[1]:%Y-%m-%d})" if shipped else ""
         raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
     if not unit.sellable:
         raise ScanRefused(f"{unit.code} is in status {unit.status}, which is not sellable.", reason=NOT_SELLABLE)
 
-    lines = session.execute(
-        select(OrderLine.id, OrderLine.variation_id, OrderLine.sku_norm, OrderLine.quantity, OrderLine.closed,
-               OrderLine.unmapped)
-        .where(OrderLine.order_id == order.id).order_by(OrderLine.id).with_for_update()
-    ).all()
+    lines = [_Line(*row) for row in _lines_with_counts(session, order_id, postgres)]
     matching = [line for line in lines if _line_matches(line, unit)]
     if not matching:
         hint = ""
         if any(line.unmapped and not line.closed for line in lines):
             hint = " (a line of this order is for an unmapped Back Market listing: map it first)"
         raise ScanRefused(
-            f"{unit.code} ({unit.product}, grade {unit.grade}) matches no line of order {order.number}{hint}.",
+            f"{unit.code} ({unit.product}, grade {unit.grade}) matches no line of order {number}{hint}.",
             reason=NO_MATCHING_LINE,
         )
-    counts = orders.line_scanned_counts(session, order.id)
-    open_line = next((line for line in matching if counts.get(line.id, 0) < line.quantity), None)
+    open_line = next((line for line in matching if line.scanned < line.quantity), None)
     if open_line is None:
         line = matching[0]
         raise ScanRefused(
-            f"The line for {unit.product} is already complete ({counts.get(line.id, 0)}/{line.quantity}).",
+            f"The line for {unit.product} is already complete ({line.scanned}/{line.quantity}).",
             reason=LINE_COMPLETE,
         )
+    at = scan_sql.stamp(session, utcnow())
     try:
-        session.execute(insert(Commitment.__table__).values(
-            unit_id=unit.id, line_id=open_line.id, order_id=order.id, active=True, committed_at=utcnow(),
-            station=actor.station))
+        scan_sql.run(session, scan_sql.COMMIT, unit_id=unit.id, line_id=open_line.id, order_id=order_id, active=True,
+                     at=at, station=actor.station)
     except IntegrityError:
         # The partial unique index: another station committed this unit a moment ago. The
         # caller's transaction rolls back, so no savepoint is needed on this hot path.
         raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
-    history.record(session, unit.id, history.COMMITTED, f"order {order.number}", order_id=order.id, actor=actor)
+    scan_sql.run(session, scan_sql.EVENT, unit_id=unit.id, at=at, kind=history.COMMITTED, detail=f"order {number}",
+                 order_id=order_id, station=actor.station, operator=actor.operator)
     # Stock moved for the unit's variation; a SKU line's demand also touches every variation
     # carrying that SKU. Nothing else on the order changed.
     touched = {unit.variation_id}
     if open_line.sku_norm:
-        touched |= set(session.scalars(select(Variation.id).where(Variation.sku_norm == open_line.sku_norm)))
-    changes = Changes.of(orders={order.id}, units={unit.id}, variations=touched)
-    return ScanVerdict(order.number, unit.id, unit.code, open_line.id, counts.get(open_line.id, 0) + 1,
-                       open_line.quantity, unit.product, changes)
+        touched |= {row[0] for row in scan_sql.run(session, scan_sql.SKU_VARIATIONS, sku_norm=open_line.sku_norm)}
+    changes = Changes.of(orders={order_id}, units={unit.id}, variations=touched)
+    return ScanVerdict(number, unit.id, unit.code, open_line.id, open_line.scanned + 1, open_line.quantity,
+                       unit.product, changes)
 
 
 def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:

@@ -62,7 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 # Settings the sync writes for itself (checkpoints, budgets): no operator changes them, none is asked.
 INTERNAL_SETTINGS = frozenset({"backmarket.orders_checkpoint", "backmarket.sku_budget",
                                "shipstation.shipments_checkpoint", "shipstation.fulfillments_checkpoint",
-                               "shipstation.last_run"})
+                               "shipstation.last_run", "sync.last_pruned"})
 
 
 class PermissionRefused(DomainError):

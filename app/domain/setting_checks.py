@@ -23,7 +23,8 @@ CHOICES = {
     "backmarket.mapping": ("sku", "variation"),
     "backmarket.customer_name": ("shipping", "channel"),
 }
-MINIMUM = {"backmarket.since_days": 0, "backmarket.interval_seconds": 1}
+MINIMUM = {"backmarket.since_days": 0, "backmarket.interval_seconds": 1, "sync.keep_sent_days": 1,
+           "sync.keep_runs_days": 1}
 INVENTORY_STATUS = (InventoryStatus, "inventory status")
 ORDER_STATUS = (OrderStatus, "order status")
 # Settings whose value names items of a user-managed list (a list of them, or a map onto them).

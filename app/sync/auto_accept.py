@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from sqlalchemy import func, select
 
@@ -33,13 +34,19 @@ class AcceptResult:
     changes: Changes = field(default_factory=Changes)
 
 
-def pending_accepts(session) -> set[str]:
+def pending_accepts(session, refs: Iterable[str] | None = None) -> set[str]:
     """Remote line ids ever queued for acceptance: one accept per line, even after the outbox gave up
     (the manager then retries it, or accepts or cancels it in the Back Office). Read from the indexed
-    line_ref column, never by parsing payloads."""
-    refs = session.scalars(select(OutboxMessage.line_ref).where(OutboxMessage.kind == ACCEPT_LINE,
-                                                                OutboxMessage.line_ref.is_not(None)))
-    return set(refs)
+    line_ref column, never by parsing payloads; with `refs`, only those lines are looked up (a cycle
+    asks about its few paid lines, not every accept ever queued)."""
+    base = select(OutboxMessage.line_ref).where(OutboxMessage.kind == ACCEPT_LINE, OutboxMessage.line_ref.is_not(None))
+    if refs is None:
+        return set(session.scalars(base))
+    wanted = sorted({str(r) for r in refs if r})
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        found.update(session.scalars(base.where(OutboxMessage.line_ref.in_(wanted[start : start + 500]))))
+    return found
 
 
 def queue_accepts(db: Database) -> AcceptResult:
@@ -56,7 +63,7 @@ def queue_accepts(db: Database) -> AcceptResult:
                    OrderLine.unmapped.is_(False), OrderLine.remote_state == PAID_LINE_STATE)
             .order_by(Order.created_at, OrderLine.id)
         ).all()
-        already = pending_accepts(session)
+        already = pending_accepts(session, (line.external_id for line, _, _ in rows))
         candidates = [(line, ext, number) for line, ext, number in rows if line.external_id not in already and ext]
         if not candidates:
             return result

@@ -46,6 +46,7 @@ from app.sync.errors import (AccountNotAllowed, BackMarketError, BotChallenge, F
 from app.sync.listings_import import import_listings
 from app.sync.orders_import import import_orders
 from app.sync.outbox import send_pending
+from app.sync.prune import prune_if_due
 from app.sync.push import FAST_PATH_RESERVE, PushResult, SkuBudget, pending_increases, push_quantities
 from app.sync.report import SyncReport, Tally
 
@@ -348,9 +349,21 @@ class SyncEngine:
                 self.budget.load(session)  # another station may have spent some since we last synced
                 self._budget_loaded = True
             self._steps(client, tally, progress, cancel)
+            self._prune()
         finally:
             client.close()
         return self._finish(tally)
+
+    def _prune(self) -> None:
+        """Old sent updates and run records go, at most daily (sync/prune.py); never fails a cycle."""
+        try:
+            pruned = prune_if_due(self.db)
+        except Exception:
+            log.exception("deleting old sync records failed")
+            return
+        if pruned is not None and (pruned.outbox or pruned.runs):
+            log.info("deleted %s sent updates and %s sync run records past their keeping time",
+                     pruned.outbox, pruned.runs)
 
     def _steps(self, client: BackMarketClient, tally: Tally, progress, cancel) -> None:
         orders = {"imported": False}

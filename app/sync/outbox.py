@@ -13,7 +13,7 @@ Nothing is given up silently. Only Back Market's own verdicts use a message's at
 limits, 5xx and unreadable answers never do: the message waits a little and is tried again. A message
 refused MAX_REFUSALS times is marked failed, noted on its order and shown in the "needs attention"
 list (attention.py: the Back Market tab, `refurbdesk backmarket outbox`), where Retry gives it a
-fresh budget. Messages sent more than PRUNE_SENT_AFTER_DAYS ago are deleted.
+fresh budget. Sent messages are deleted after sync.keep_sent_days (sync/prune.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.db import Database
 from app.domain.bm_orders import CLOSED_LINE_STATES, add_note
@@ -40,7 +40,6 @@ MAX_REFUSALS = 3  # a 4xx is most likely permanent; a few tries cover a state th
 RETRY_BASE_SECONDS = 30.0
 RETRY_CAP_SECONDS = 3600.0
 TRANSIENT_WAIT_SECONDS = 60.0  # after an error that is not about the message (offline, 5xx…)
-PRUNE_SENT_AFTER_DAYS = 30
 Tick = Callable[[str | None], None]
 KIND_WORDS = {"accept_line": "accept line", "ship_order": "send shipment & IMEIs"}
 
@@ -240,18 +239,8 @@ def _fail_attempt(db: Database, msg: _Message, exc: BackMarketError, result: Out
                 f"refused (attempt {attempts})" if counted else "not sent, will retry", exc.message)
 
 
-def prune_sent(db: Database, *, now: datetime | None = None) -> int:
-    """Delete messages sent more than PRUNE_SENT_AFTER_DAYS ago (failed and waiting ones stay)."""
-    cutoff = (now or utcnow()) - timedelta(days=PRUNE_SENT_AFTER_DAYS)
-    with db.sessions.begin() as session:
-        gone = session.execute(delete(OutboxMessage).where(OutboxMessage.done_at.is_not(None),
-                                                           OutboxMessage.done_at < cutoff))
-    return gone.rowcount or 0
-
-
 def send_pending(db: Database, client: BackMarketClient, tick: Tick, *, now: datetime | None = None) -> OutboxResult:
     result = OutboxResult()
-    prune_sent(db)
     ids = _load(db, now or utcnow())
     for index, message_id in enumerate(ids, 1):
         tick(f"Sending updates to Back Market ({index}/{len(ids)})…")

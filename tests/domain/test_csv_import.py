@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.db import open_database
 from app.domain import catalog_view, settings
 from app.domain.csv_export import export_inventory
-from app.domain.csv_import import CsvImportError, import_inventory
+from app.domain.csv_import import CsvImportError, import_csv, import_inventory
 from app.domain.setup import initialize
 from app.models import Product, Unit, UnitCode, Variation
 from tests.dbfixtures import make_imei, receive
@@ -39,8 +39,8 @@ def to_csv(rows, header=HEADER) -> str:
 
 
 def do_import(db, text):
-    with db.sessions.begin() as s:
-        return import_inventory(s, text)
+    """What the screens and the command line run: checked in a read transaction, written in steps."""
+    return import_csv(db, text)
 
 
 def refused(db, text) -> dict[int, str]:
@@ -240,3 +240,20 @@ def test_out_of_range_values_are_bad_rows_not_crashes(db, field, value):
     problems = refused(db, to_csv([row(1), row(2, **{field: value})]))
     assert list(problems) == [3]
     assert units(db) == 0
+
+
+def test_imported_units_store_times_and_costs_like_received_ones(db):
+    """The import hands values to the driver itself: what it stores must read (and sort) exactly
+    like a unit received one by one."""
+    from decimal import Decimal
+    from sqlalchemy import text as sql
+
+    receive(db, make_imei(900))
+    do_import(db, to_csv([row(1, cost="12.30")]))
+    with db.reads() as s:
+        units_ = s.scalars(select(Unit).order_by(Unit.id)).all()
+        assert [u.cost for u in units_] == [None, Decimal("12.30")]
+        assert all(u.received_at.tzinfo is not None for u in units_)
+        assert units_[0].received_at <= units_[1].received_at
+        raw = s.execute(sql("SELECT received_at FROM units ORDER BY id")).scalars().all()
+        assert type(raw[0]) is type(raw[1]) and len(str(raw[0])) == len(str(raw[1]))

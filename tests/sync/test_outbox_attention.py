@@ -15,7 +15,8 @@ from app.models.base import utcnow
 from app.sync import attention
 from app.sync.auto_accept import pending_accepts
 from app.sync.client import BackMarketClient
-from app.sync.outbox import PRUNE_SENT_AFTER_DAYS, send_pending
+from app.sync.outbox import send_pending
+from app.sync.prune import prune_old
 from tests.dbfixtures import db, empty_db_url, pg_cluster, pg_database_url, pg_template_name, sqlite_template_file  # noqa: F401
 from tests.sync.sync_helpers import JANE, World, configure, pack_and_ship, receive
 
@@ -134,7 +135,7 @@ def test_accepts_are_indexed_by_line(world):
 
 
 def test_sent_messages_are_pruned_after_some_days(world):
-    old = utcnow() - timedelta(days=PRUNE_SENT_AFTER_DAYS + 1)
+    old = utcnow() - timedelta(days=30 + 1)  # sync.keep_sent_days defaults to 30
     with world.db.sessions.begin() as s:
         s.add_all([
             OutboxMessage(kind="ship_order", payload="{}", done_at=old, created_at=old),  # done long ago: goes
@@ -142,7 +143,7 @@ def test_sent_messages_are_pruned_after_some_days(world):
             OutboxMessage(kind="ship_order", payload="{}", failed=True, created_at=old,
                           next_attempt_at=utcnow() + LATER * 10),  # given up: stays until retried
         ])
-    _send(world)
+    assert prune_old(world.db).outbox == 1
     with world.db.reads() as s:
         left = s.execute(select(OutboxMessage.done_at.is_(None), OutboxMessage.failed)).all()
     assert sorted(tuple(r) for r in left) == [(False, False), (True, True)]

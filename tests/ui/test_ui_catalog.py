@@ -123,3 +123,40 @@ def test_changes_refresh_only_the_changed_rows(qtbot, ctx):
     with qtbot.waitSignal(tab.model.dataChanged):
         ctx.events.publish(Changes.of(variations={vid}))
     assert tab.model.row_data(0).total == 2 and not resets
+
+
+def test_a_broad_filter_reads_one_page_then_pages_on_as_the_table_scrolls(qtbot, ctx):
+    """Keyset paging: the first page is shown before the count; fetchMore reads the next page from
+    where the last ended, and a variation added in between neither repeats nor skips a row."""
+    make_catalog(ctx.db, 450, units_per_variation=1)
+    with ctx.db.reads() as s:
+        everything = catalog_query.matching_ids(s, "")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.count_shown, timeout=30000) as counted:
+        qtbot.waitUntil(lambda: tab.model.rowCount() == BATCH)
+    assert counted.args == [450] and tab.count_label.text() == "450 variations"
+    assert tab.model.canFetchMore()
+    receive(ctx.db, [imei(9001)], product=PIXEL, grade="A")  # lands somewhere in catalog order
+    while tab.model.canFetchMore():
+        tab.model.fetchMore()
+    shown = [tab.model.variation_id(r) for r in range(tab.model.rowCount())]
+    with ctx.db.reads() as s:
+        now = catalog_query.matching_ids(s, "")
+    assert shown[:BATCH] == everything[:BATCH]
+    assert len(shown) == len(set(shown))
+    assert [v for v in now if v in set(shown)] == shown  # catalog order throughout
+    assert set(everything) <= set(shown)
+
+
+def test_pages_follow_the_filter_and_the_last_page_says_so(db):
+    make_catalog(db, 450, units_per_variation=1)
+    with db.reads() as s:
+        all_ids = catalog_query.matching_ids(s, "")
+        first, after = catalog_query.matching_page(s, "", size=200)
+        second, after2 = catalog_query.matching_page(s, "", after, size=200)
+        third, after3 = catalog_query.matching_page(s, "", after2, size=200)
+        assert first + second + third == all_ids and after3 is None and len(third) == 50
+        word_ids = catalog_query.matching_ids(s, "zzzz-nothing")
+        assert catalog_query.matching_page(s, "zzzz-nothing") == ([], None) and word_ids == []
+        assert catalog_query.match_count(s, "") == 450

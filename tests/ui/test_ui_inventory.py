@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.domain import returns
 from app.domain.catalog_view import catalog_rows
@@ -165,3 +165,19 @@ def test_csv_import_bad_file_shows_each_bad_row_and_imports_nothing(qtbot, ctx, 
     assert tab.csv.progress_dialog is None and tab.csv.result_box.isVisible()
     tab.csv.result_box.close()
     assert catalog_rows(ctx.db.reads())[0]["units"] == {"Available": 1}
+
+
+def test_csv_import_cancel_button_leaves_nothing_imported(qtbot, ctx, tab, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "".join(f"{imei(5000 + i)},Apple,iPhone 13,A2633,Unlocked,128GB,Midnight,A,,Available,Main\n"
+                                    for i in range(3000)))
+    with qtbot.waitSignal(tab.csv.finished, timeout=60000) as blocker:
+        tab.csv.import_file(str(big))
+        dialog = tab.csv.progress_dialog
+        assert dialog is not None and [b.text() for b in dialog.findChildren(QPushButton)] == ["Cancel import"]
+        tab.csv.cancel_import()  # what the dialog's "Cancel import" button does
+        assert tab.csv.cancel_token.cancelled and dialog.isVisible()
+        assert not dialog.findChildren(QPushButton) or not any(b.isVisible() for b in dialog.findChildren(QPushButton))
+    assert blocker.args[0] == "Import of big.csv cancelled; nothing was imported"
+    assert tab.csv.progress_dialog is None and tab.csv.problems_dialog is None
+    assert catalog_rows(ctx.db.reads()) == []

@@ -1,7 +1,8 @@
-"""A lazy table of variations: ids for the whole filter result, rows loaded 200 at a time.
+"""A lazy table of variations: the filter result a page at a time, rows loaded 200 at a time.
 
 Anki's browser and Qt's fetchmore example: `rowCount` grows as the view scrolls (`fetchMore`), so
-100,000 variations open instantly and only what is on screen is ever read.
+100,000 variations open instantly and only what is on screen is ever read. The ids come in keyset
+pages (catalog_query.matching_page): a word matching most of the catalog reads one page, not every id.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.domain.catalog_query import CatalogRow, StatusColumn
+from app.domain.catalog_query import CatalogRow, SortKey, StatusColumn
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
 RowLoader = Callable[[list[int]], dict[int, CatalogRow]]
+PageLoader = Callable[[SortKey], tuple[list[int], SortKey | None]]  # the filter's ids after a key
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -55,9 +57,12 @@ class CatalogModel(QAbstractTableModel):
 
     sku_edit_requested = Signal(int, str, QPersistentModelIndex)  # variation id, typed SKU, cell
 
-    def __init__(self, load_rows: RowLoader, parent=None) -> None:
+    def __init__(self, load_rows: RowLoader, parent=None, load_page: PageLoader | None = None) -> None:
         super().__init__(parent)
         self._load_rows = load_rows
+        self._load_page = load_page
+        self._after: SortKey | None = None  # where the next page of ids starts; None: all ids are here
+        self._total: int | None = None
         self._ids: list[int] = []
         self._loaded = 0
         self._rows: dict[int, CatalogRow] = {}
@@ -67,10 +72,14 @@ class CatalogModel(QAbstractTableModel):
 
     # --- loading ------------------------------------------------------------------------
 
-    def set_result(self, ids: list[int], statuses: list[StatusColumn], first_rows: dict[int, CatalogRow]) -> None:
-        """A new filter result; `first_rows` (read off the GUI thread) fill the first batch."""
+    def set_result(self, ids: list[int], statuses: list[StatusColumn], first_rows: dict[int, CatalogRow],
+                   after: SortKey | None = None) -> None:
+        """A new filter result: its first page of `ids` (all of them when `after` is None), and
+        `first_rows` (read off the GUI thread) to fill the first batch."""
         self.beginResetModel()
         self._ids = list(ids)
+        self._after = after if self._load_page is not None else None
+        self._total = len(self._ids) if self._after is None else None
         self._statuses = list(statuses)
         self._columns = [*FIXED, *map(_status_column, statuses), Column("Total", lambda r: r.total, numeric=True)]
         self._rows = dict(first_rows)
@@ -84,7 +93,15 @@ class CatalogModel(QAbstractTableModel):
 
     @property
     def match_count(self) -> int:
-        return len(self._ids)
+        """Variations the filter matches: the count once known, else the ids read so far."""
+        return self._total if self._total is not None else len(self._ids)
+
+    @property
+    def count_known(self) -> bool:
+        return self._total is not None
+
+    def set_total(self, total: int) -> None:
+        self._total = total
 
     def variation_id(self, row: int) -> int:
         return self._ids[row]
@@ -96,11 +113,16 @@ class CatalogModel(QAbstractTableModel):
         return self._row_of.get(variation_id)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802 (Qt API)
-        return not parent.isValid() and self._loaded < len(self._ids)
+        return not parent.isValid() and (self._loaded < len(self._ids) or self._after is not None)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
         if parent.isValid():
             return
+        if self._loaded + BATCH > len(self._ids) and self._after is not None and self._load_page is not None:
+            ids, self._after = self._load_page(self._after)  # one indexed page, a few ms
+            self._ids.extend(ids)
+            if self._after is None:
+                self._total = len(self._ids)
         batch = self._ids[self._loaded : self._loaded + BATCH]
         if not batch:
             return

@@ -23,11 +23,13 @@ FILTER_DELAY_MS = 150
 
 class CatalogTab(QWidget):
     filter_applied = Signal(str)  # the filter text whose result is now on screen
+    count_shown = Signal(int)  # the number of matching variations, once counted
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._generation = 0  # drops filter results that arrive after a newer filter was typed
-        self.model = CatalogModel(self._load_rows, self)
+        self._shown_text = ""  # the filter whose pages the table is fetching
+        self.model = CatalogModel(self._load_rows, self, load_page=self._load_page)
         self.model.sku_edit_requested.connect(self._save_sku)
 
         self.filter_edit = QLineEdit(placeholderText="Filter: product words, SKU, grade (A, B…), condition codes (CG, SC…)")
@@ -79,22 +81,43 @@ class CatalogTab(QWidget):
 
         def work():
             with reads() as session:
-                ids = catalog_query.matching_ids(session, text)
-                return ids, catalog_query.status_columns(session), catalog_query.rows_for(session, ids[:BATCH])
+                ids, after = catalog_query.matching_page(session, text)
+                return ids, after, catalog_query.status_columns(session), catalog_query.rows_for(session, ids[:BATCH])
 
         run_for(self, self.ctx.runner, work, lambda result: self._show_result(generation, text, *result), self._show_error)
 
-    def _show_result(self, generation: int, text: str, ids, statuses, first_rows) -> None:
+    def _show_result(self, generation: int, text: str, ids, after, statuses, first_rows) -> None:
         if generation != self._generation or text != self.filter_edit.text():
             return
-        self.model.set_result(ids, statuses, first_rows)
-        n = len(ids)
-        self.count_label.setText(f"{n:,} variation{'s' if n != 1 else ''}")
+        self._shown_text = text
+        self.model.set_result(ids, statuses, first_rows, after)
+        if self.model.count_known:
+            self._show_count(generation, self.model.match_count)
+        else:
+            self.count_label.setText(f"{len(ids):,}+ variations (counting…)")
+            reads = self.ctx.db.reads
+
+            def count() -> int:
+                with reads() as session:
+                    return catalog_query.match_count(session, text)
+
+            run_for(self, self.ctx.runner, count, lambda n: self._show_count(generation, n))
         self.filter_applied.emit(self.filter_edit.text())
+
+    def _show_count(self, generation: int, n: int) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_total(n)
+        self.count_label.setText(f"{n:,} variation{'s' if n != 1 else ''}")
+        self.count_shown.emit(n)
 
     def _show_error(self, exc: Exception) -> None:
         log.error("catalog filter failed: %s", exc)
         self._say(f"Could not read the catalog: {exc}", refusal=True)
+
+    def _load_page(self, after):
+        with self.ctx.db.reads() as session:
+            return catalog_query.matching_page(session, self._shown_text, after)
 
     def _load_rows(self, ids: list[int]):
         with self.ctx.db.reads() as session:

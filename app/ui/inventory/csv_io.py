@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderVi
 
 from app.db import sqlite_path
 from app.domain.csv_export import export_inventory_file
-from app.domain.csv_import import CsvImportError, ImportResult, import_inventory
+from app.domain.cancel import Cancelled, CancelToken
+from app.domain.csv_import import CsvImportError, ImportResult, import_csv
 from app.ui.context import UiContext
 from app.ui.widgets.guard import run_for
 
@@ -84,41 +85,52 @@ class CsvTransfer(QObject):
         self.progress_dialog: QProgressDialog | None = None
         self.problems_dialog: ProblemsDialog | None = None
         self.result_box: QMessageBox | None = None
+        self.cancel_token: CancelToken | None = None
 
     def import_file(self, path: str | None = None) -> None:
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self._parent, "Import inventory CSV", "", "CSV files (*.csv);;All files (*)")
             if not path:
                 return
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            self._refused(path, CsvImportError([(0, f"cannot read the file: {exc}")]))
-            return
         progress = _Progress(self)
-        dialog = QProgressDialog(f"Checking {Path(path).name}…", "", 0, 0, self._parent)
-        dialog.setCancelButton(None)  # all or nothing: a half-cancelled import would be a lie
+        name = Path(path).name
+        cancel = CancelToken()
+        self.cancel_token = cancel
+        dialog = QProgressDialog(f"Checking {name}…", "Cancel import", 0, 0, self._parent)
         dialog.setWindowTitle("Import inventory")
         dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress_dialog = dialog
 
+        def cancel_requested() -> None:
+            # All or nothing: the worker stops at its next step and removes what it wrote.
+            cancel.cancel()
+            dialog.setCancelButton(None)  # Qt hid the dialog; it stays up, without a button, until done
+            dialog.setRange(0, 0)
+            dialog.setLabelText(f"Cancelling the import of {name}: removing what was written…")
+            dialog.show()
+
+        dialog.canceled.connect(cancel_requested)
+
         def moved(done: int, total: int) -> None:
-            dialog.setLabelText(f"Importing {Path(path).name}: {done:,} of {total:,} units")
+            if cancel.cancelled:
+                return
+            dialog.setLabelText(f"Importing {name}: {done:,} of {total:,} units")
             dialog.setMaximum(total)
             dialog.setValue(done)
 
         progress.moved.connect(moved)
-        sessions = self.ctx.db.sessions
+        db = self.ctx.db
 
         def work() -> ImportResult:
-            with sessions.begin() as session:
-                return import_inventory(session, text, progress=progress.moved.emit)
+            return import_csv(db, Path(path), progress=progress.moved.emit, cancel=cancel)
 
         def done(result: ImportResult) -> None:
             self._close_progress(progress)
             self.ctx.events.publish(result.changes)
-            message = (f"Imported {result.units:,} units from {Path(path).name} "
+            message = (f"Imported {result.units:,} units from {name} "
                        f"({result.new_products} new products, {result.new_variations} new variations).")
             self.result_box = QMessageBox(QMessageBox.Icon.Information, "Import inventory", message, parent=self._parent)
             self.result_box.open()
@@ -126,13 +138,22 @@ class CsvTransfer(QObject):
 
         def failed(exc: Exception) -> None:
             self._close_progress(progress)
+            if isinstance(exc, Cancelled):
+                self.finished.emit(f"Import of {name} cancelled; nothing was imported")
+                return
             self._refused(path, exc)
 
         run_for(self, self.ctx.runner, work, done, failed)
 
+    def cancel_import(self) -> None:
+        """What the progress dialog's Cancel button does (tests press it through this too)."""
+        if self.progress_dialog is not None and self.cancel_token is not None and not self.cancel_token.cancelled:
+            self.progress_dialog.canceled.emit()
+
     def _close_progress(self, progress: _Progress) -> None:
         if self.progress_dialog is not None:
             self.progress_dialog.reset()
+            self.progress_dialog.hide()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
         progress.deleteLater()
