@@ -29,6 +29,7 @@ from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCo
                         VariationCondition, Warehouse)
 from app.models.base import utcnow
 from app.domain.permissions import Permission, require
+from app.domain.dates import counted
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -47,7 +48,7 @@ class CsvImportError(DomainError):
         self.problems = problems
         shown = "; ".join(f"line {n}: {m}" for n, m in problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} bad row(s), nothing imported — {shown}{more}")
+        super().__init__(f"{counted(len(problems), 'bad row')}, nothing imported — {shown}{more}")
 
 
 @dataclass
@@ -360,7 +361,7 @@ def _write(session, parsed, products, variations, skus, actor, progress) -> Impo
             progress(min(start + 5000, total), total)
     session.flush()
     return ImportResult(len(unit_ids), len(new_products), len(new_variation_keys),
-                        Changes.of(variations=touched, units=unit_ids, catalog=True, message=f"Imported {len(unit_ids)} units"))
+                        Changes.of(variations=touched, units=unit_ids, catalog=True, message=f"Imported {counted(len(unit_ids), 'unit')}"))
 
 
 def count_units(session: Session) -> int:

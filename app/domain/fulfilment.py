@@ -24,6 +24,7 @@ from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, Or
                         UnitCode, UnitEvent, Variation)
 from app.models.base import utcnow
 from app.domain.permissions import Permission, require
+from app.domain.dates import counted
 
 # The checks, in the order the packing station applies them.
 ORDER_CLOSED = "order_not_committable"
@@ -227,7 +228,7 @@ def ship_order(
         raise DomainError(f"Nothing is scanned onto order {order.number} yet.", reason=ORDER_INCOMPLETE)
     missing = missing_units(session, order)
     if missing and not allow_incomplete:
-        raise DomainError(f"Order {order.number} is missing {missing} unit(s); scan them or ship it as incomplete.",
+        raise DomainError(f"Order {order.number} is missing {counted(missing, 'unit')}; scan them or ship it as incomplete.",
                           reason=ORDER_INCOMPLETE)
     sold = reference.status(session, settings.get(session, "inventory.sold_status"))
     _recheck_units(session, order.number, commitments, sold.id)

@@ -27,6 +27,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from typing import Callable
 
 from app.db import Database
@@ -96,6 +97,8 @@ class SyncEngine:
         self.switched_off = False  # set when backmarket.enabled was found false
         self.stop_event = threading.Event()  # interrupt(): every client wait ends, the next tick stops
         self._lock = threading.RLock()  # one cycle or push at a time in this process
+        self._clients: weakref.WeakSet[BackMarketClient] = weakref.WeakSet()  # interrupt() aborts them
+        self._clients_lock = threading.Lock()
         self._renewed_at = 0.0
         self._held = False
         self._nudged = threading.Event()  # a local stock change: read pending_pushes now
@@ -118,12 +121,22 @@ class SyncEngine:
         """Any thread: end every wait (pacing, backoff, Retry-After) now; a cycle stops at its next tick."""
         self.stop_event.set()
         self._nudged.set()
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            abort = getattr(client, "abort", None)  # test doubles may have none
+            if abort is not None:
+                abort()  # a request in flight is cut off, not waited for
 
     def _client(self) -> BackMarketClient:
         """Built before the lease is taken: a station without a usable token never holds it."""
         client = self._factory()
         client.interrupt = self.stop_event
         client.limit_calls_to(self.lease_ttl * CALL_SHARE_OF_LEASE)
+        with self._clients_lock:
+            self._clients.add(client)
+        if self.stop_event.is_set() and hasattr(client, "abort"):
+            client.abort()  # interrupt() ran while this client was being made
         return client
 
     # ---- the lease -----------------------------------------------------------------------------

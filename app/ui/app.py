@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 
@@ -54,10 +55,22 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         window.setWindowTitle("RefurbDesk — demo")
     window.show()
     log.info("main window shown in %.2f s", time.perf_counter() - started)
+    from app.ui.quit_signals import QuitOnSignal
+
+    on_signal = QuitOnSignal(window.close)  # logout, shutdown, kill: the same clean close as Quit
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
+        on_signal.uninstall()
         window.shutdown()
         events.close()
         db.dispose()
         crash.uninstall()
+        if not window.threads_ended:
+            # A thread stuck where nothing can cut it off: Qt would abort the process when its
+            # QThread is destroyed. The lease is released and the database closed; leave now.
+            log.warning("leaving with a sync thread still stuck")
+            logging.shutdown()
+            os._exit(code)

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._geometry = geometry if geometry is not None else QSettings()
         self._station_path = station_path
         self._closed = False
+        self.threads_ended = True  # False after shutdown() if a sync thread could not be stopped
         self.setWindowTitle("RefurbDesk")
         sounds.set_enabled(ctx.station.sounds)
 
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         self._geometry.sync()
         self.signin.shutdown()
         stop_sync = getattr(self.sync, "shutdown", None) or self.sync.stop
-        stop_sync()
+        self.threads_ended = stop_sync() is not False
         shutdown_packing = getattr(self.packing, "shutdown", None)
         if shutdown_packing is not None:
             shutdown_packing()

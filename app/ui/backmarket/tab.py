@@ -28,6 +28,7 @@ from app.ui.backmarket.queries import ListingRow
 from app.ui.backmarket.settings_panel import BackMarketSettingsPanel
 from app.ui.context import UiContext
 from app.ui.sync.controller import SyncController
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ class BackMarketTab(QWidget):
             self.health.show_stored_run(run)
         unmapped = sum(1 for r in rows if r.calculated is None)
         due = sum(1 for r in rows if r.differs)
-        self.count.setText(f"{len(rows)} listings · {unmapped} not matched · {due} to push")
+        self.count.setText(f"{counted(len(rows), 'listing')} · {unmapped:,} not matched · {due:,} to push")
         if selected is not None:
             row = self.listings_model.row_of_sku(selected.sku)
             index = self.listings_proxy.mapFromSource(self.listings_model.index(row, 0)) if row >= 0 else QModelIndex()

@@ -14,6 +14,7 @@ from app.domain.csv_export import export_inventory_file
 from app.domain.csv_import import CsvImportError, ImportResult, import_inventory
 from app.ui.context import UiContext
 from app.ui.widgets.guard import run_for
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle("CSV import refused")
         self.resize(760, 420)
         self.model = ProblemsModel(problems, self)
-        heading = QLabel(f"<b>{len(problems)} bad row(s) in {Path(path).name} — nothing was imported.</b><br>"
+        heading = QLabel(f"<b>{counted(len(problems), 'bad row')} in {Path(path).name} — nothing was imported.</b><br>"
                          "Fix these rows and import the file again.")
         heading.setStyleSheet("color: #b71c1c; font-size: 12pt;")
         table = QTableView()
@@ -104,7 +105,7 @@ class CsvTransfer(QObject):
         self.progress_dialog = dialog
 
         def moved(done: int, total: int) -> None:
-            dialog.setLabelText(f"Importing {Path(path).name}: {done:,} of {total:,} units")
+            dialog.setLabelText(f"Importing {Path(path).name}: {done:,} of {counted(total, 'unit')}")
             dialog.setMaximum(total)
             dialog.setValue(done)
 
@@ -118,8 +119,8 @@ class CsvTransfer(QObject):
         def done(result: ImportResult) -> None:
             self._close_progress(progress)
             self.ctx.events.publish(result.changes)
-            message = (f"Imported {result.units:,} units from {Path(path).name} "
-                       f"({result.new_products} new products, {result.new_variations} new variations).")
+            message = (f"Imported {counted(result.units, 'unit')} from {Path(path).name} "
+                       f"({counted(result.new_products, 'new product')}, {counted(result.new_variations, 'new variation')}).")
             self.result_box = QMessageBox(QMessageBox.Icon.Information, "Import inventory", message, parent=self._parent)
             self.result_box.open()
             self.finished.emit(message)
@@ -141,7 +142,7 @@ class CsvTransfer(QObject):
         problems = exc.problems if isinstance(exc, CsvImportError) else [(0, str(exc))]
         self.problems_dialog = ProblemsDialog(path, problems, self._parent)
         self.problems_dialog.open()
-        self.finished.emit(f"{len(problems)} bad row(s), nothing imported")
+        self.finished.emit(f"{counted(len(problems), 'bad row')}, nothing imported")
 
     def export_file(self, path: str | None = None) -> None:
         if path is None:
@@ -156,5 +157,5 @@ class CsvTransfer(QObject):
             with reads() as session:  # refuses the database file; atomic (temp file + rename)
                 return export_inventory_file(session, path, database_file=database_file)
 
-        run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {n:,} units to {path}"),
+        run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {counted(n, 'unit')} to {path}"),
                             lambda exc: self.finished.emit(f"Export failed: {exc}"))

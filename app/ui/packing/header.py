@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from app.domain.dates import counted, when
 from app.domain.packing_query import OrderDetail
 
 _NOTICE_STYLE = ("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b252;"
@@ -63,7 +64,7 @@ class OrderHeader(QWidget):
         colour = "#1e7e34" if detail.allows_commit else "#8a5a00" if detail.is_open else "#555555"
         self.status.setText(detail.status)
         self.status.setStyleSheet(f"color: {colour};")
-        created = detail.created_at.strftime("%Y-%m-%d %H:%M") if detail.created_at else ""
+        created = when(detail.created_at)
         shipped = f" · {detail.carrier or ''} {detail.tracking_number}" if detail.tracking_number else ""
         self.who.setText(f"{detail.customer} · {detail.channel} · {created}{shipped}")
         address = ", ".join(part.strip() for part in detail.shipping_address.splitlines() if part.strip())
@@ -83,7 +84,7 @@ class OrderHeader(QWidget):
         parts = [detail.note.strip()] if detail.note.strip() else []
         closed = [line for line in detail.lines if line.closed]
         if closed:
-            parts.append(f"{len(closed)} line(s) {closed[0].closed_why} on {detail.channel}: do not pack them.")
+            parts.append(f"{counted(len(closed), 'line')} {closed[0].closed_why} on {detail.channel}: do not pack them.")
         if any(line.unmapped and not line.closed for line in detail.lines):
             parts.append("A line is for an unmapped listing — map it in the Back Market tab before scanning.")
         if not detail.is_open:

@@ -36,6 +36,7 @@ from app.ui.packing.ship_dialog import ShipDialog
 from app.ui.packing.tracking_scan import tracking_scan
 from app.ui.packing.slip import print_or_save_slip
 from app.ui.widgets.verdict import VerdictBanner
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +334,7 @@ class PackingTab(QWidget):
         if missing:
             answer = QMessageBox.question(
                 self, f"Ship {detail.number} incomplete?",
-                f"Order {detail.number} is missing {missing} unit(s).\n\n"
+                f"Order {detail.number} is missing {counted(missing, 'unit')}.\n\n"
                 "Ship only what is scanned? The missing units will not be sent.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
@@ -468,7 +469,7 @@ class PackingTab(QWidget):
             return f"{detail.number} is {detail.status}."
         if detail.missing == 0:
             return f"{detail.number}: every unit is scanned — ship it."
-        return f"{detail.number} open — scan {detail.missing} unit(s)."
+        return f"{detail.number} open — scan {counted(detail.missing, 'unit')}."
 
     def _tell_about_releases(self, before: OrderDetail, after: OrderDetail) -> bool:
         """The marketplace cancelled or refunded lines of the order in front of the packer."""
@@ -476,7 +477,7 @@ class PackingTab(QWidget):
         parts: list[str] = []
         if closed:
             whys = sorted({line.closed_why for line in closed})
-            parts.append(f"{after.channel} {' / '.join(whys)} {len(closed)} line(s) of {after.number}.")
+            parts.append(f"{after.channel} {' / '.join(whys)} {counted(len(closed), 'line')} of {after.number}.")
         elif before.allows_commit and not after.allows_commit and not after.tracking_number:
             parts.append(f"{after.number} is now {after.status}.")
         if not parts and not released:
