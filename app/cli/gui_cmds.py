@@ -65,7 +65,7 @@ def cmd_demo(args) -> int:
     url, server = prepare_demo(folder, sandbox=not args.no_sandbox)
     print(f"Demo database: {folder / 'demo.sqlite3'}" + (f" · Back Market sandbox: {server.url}" if server else ""))
     try:
-        return run_gui(url, demo=True)
+        return run_gui(url, demo=True, leave_at_once=False)  # the sandbox and the folder go first
     finally:
         if server is not None:
             server.stop()  # the window has closed: the sandbox goes with it

@@ -38,6 +38,9 @@ def backmarket_connected(session: Session, *, token_in_environment: bool = False
 
 
 def checklist(session: Session, *, token_in_environment: bool = False) -> list[Step]:
+    """The steps, in order; none for a demo database (it comes set up)."""
+    if settings.get(session, "database.demo"):
+        return []
     lists_done = bool(settings.get(session, "setup.lists_checked")) or lists_changed(session)
     return [
         Step(LISTS, "Check the warehouses and statuses",

@@ -24,7 +24,7 @@ def open_and_prepare(db_url: str | None):
     return db
 
 
-def run_gui(db_url: str | None, *, demo: bool = False) -> int:
+def run_gui(db_url: str | None, *, demo: bool = False, leave_at_once: bool = True) -> int:
     started = time.perf_counter()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -70,7 +70,12 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         crash.uninstall()
         if not window.threads_ended:
             # A thread stuck where nothing can cut it off: Qt would abort the process when its
-            # QThread is destroyed. The lease is released and the database closed; leave now.
+            # QThread is destroyed. The lease is released and the database closed.
             log.warning("leaving with a sync thread still stuck")
+        if leave_at_once:
+            # Everything is stopped, saved and closed above; tearing Qt and every module down one by
+            # one can take seconds on a busy computer and adds nothing. Leave now, with the app's code.
             logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
             os._exit(code)

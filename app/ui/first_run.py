@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from app.domain import first_run
 from app.domain.errors import DomainError
+from app.domain.permissions import Permission
 from app.sync import secrets
 from app.ui.context import UiContext
+from app.ui.signin.gates import may
 from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
@@ -110,7 +112,8 @@ class FirstRunPanel(QFrame):
             text.setToolTip(step.hint)
         lists_done = next((s.done for s in steps if s.key == first_run.LISTS), True)
         self.keep_lists.setVisible(not lists_done)
-        self.setVisible(not self.dismissed and not self.all_done)
+        # Setting up is a manager's job: a packer signed in sees the tabs only.
+        self.setVisible(bool(steps) and may(Permission.LISTS) and not self.dismissed and not self.all_done)
 
     def confirm_lists(self) -> None:
         db = self.ctx.db

@@ -16,7 +16,7 @@ from app.ui import sounds
 from app.ui.catalog import CatalogTab
 from app.ui.context import UiContext
 from app.ui.first_run import FirstRunPanel
-from app.ui.help import GuideDialog, Shortcut, open_folder
+from app.ui.help import GuideDialog, Shortcut, app_shortcuts, open_folder
 from app.ui.inventory import InventoryTab
 from app.ui.inventory.details import UnitDetailsDialog
 from app.ui.scan_router import ScannerInputs, ScanRouter
@@ -85,12 +85,12 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, title)
         self.first_run = FirstRunPanel(ctx, self._geometry)
         self.first_run.go.connect(self.go_to_step)
-        main = QWidget()
-        main_layout = QVBoxLayout(main)
-        main_layout.setContentsMargins(4, 4, 4, 0)
-        main_layout.addWidget(self.first_run)
-        main_layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(main)
+        self.work_area = QWidget()  # the getting-started list over the tabs (behind the sign-in screen)
+        work_layout = QVBoxLayout(self.work_area)
+        work_layout.setContentsMargins(4, 4, 4, 0)
+        work_layout.addWidget(self.first_run)
+        work_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(self.work_area)
         self.open_folder: Callable[[Path], bool] = open_folder  # tests swap in a recorder
         self.guide: GuideDialog | None = None
 
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.stack, self.signin_screen, self.idle = self.signin.stack, self.signin.screen, self.signin.idle
         self.operator_label = self.signin.label
         self.router.intercept = self.signin.take_scan
+        self.signin.session.operator_changed.connect(lambda _user: self.first_run.refresh())
 
     @property
     def lock_action(self) -> QAction | None:
@@ -218,19 +219,9 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[Shortcut]:
         """The keys this window and its tabs really answer, read from the actions and shortcuts themselves."""
-        from app.ui.packing.keys import SHIP_KEY, SLIP_KEY, UNDO_KEY, key_text
-
-        found = [Shortcut(key_text(UNDO_KEY), "Undo the last scan", "Packing"),
-                 Shortcut(key_text(SLIP_KEY), "Print the packing slip", "Packing"),
-                 Shortcut(key_text(SHIP_KEY), "Ship the order (or scan the carrier's label)", "Packing"),
-                 Shortcut("Enter", "Finish a typed code (a scanner sends it itself)", "Scan boxes"),
-                 Shortcut("Tab / Shift+Tab", "Move between fields and buttons", "Everywhere")]
-        for action, what in ((self.guide_action, "This guide"), (self.settings_action, "Settings"),
-                             (self.lock_action, "Lock the station (sign-in needed to go on)"),
-                             (self.quit_action, "Quit")):
-            if action is not None and not action.shortcut().isEmpty():
-                found.append(Shortcut(key_text(action.shortcut()), what, "Everywhere"))
-        return found
+        return app_shortcuts(((self.guide_action, "This guide"), (self.settings_action, "Settings"),
+                              (self.lock_action, "Lock the station (sign-in needed to go on)"),
+                              (self.quit_action, "Quit")))
 
     def open_guide(self, page: str = "Receiver") -> GuideDialog:
         from app.logs import log_file
@@ -241,7 +232,7 @@ class MainWindow(QMainWindow):
             self.guide.close()
             self.guide.deleteLater()
         self.guide = GuideDialog(self.shortcuts(), log_dir(), log_file(), database_location(self.ctx.db.url), self,
-                                     opener=lambda path: self.open_folder(path))
+                                 opener=lambda path: self.open_folder(path))
         self.guide.show_page(page)
         self.guide.show()
         self.guide.raise_()

@@ -52,3 +52,11 @@ def test_a_packer_cannot_confirm_the_lists(db):
     finally:
         set_operator(None)
     assert not _done(db)["lists"]
+
+
+def test_a_demo_database_needs_no_checklist(db):
+    from app.demo.seed import mark_demo
+
+    mark_demo(db, sync=False)
+    with db.reads() as s:
+        assert first_run.checklist(s) == []

@@ -106,6 +106,7 @@ def test_a_refused_confirmation_says_why_and_ticks_nothing(qtbot, ctx, tmp_path,
         win = _window(qtbot, ctx, tmp_path, settings_file)
         panel = win.first_run
         qtbot.waitUntil(lambda: bool(panel.steps))
+        assert not panel.isVisible()  # setting up is a manager's job: a packer sees the tabs only
         with qtbot.waitSignal(panel.said) as said:
             panel.confirm_lists()
         assert said.args[1] is True and " may " in said.args[0]

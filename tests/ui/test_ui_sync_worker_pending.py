@@ -117,5 +117,6 @@ def test_stopping_releases_the_lease_even_while_the_worker_is_stuck(qtbot, db, c
             assert in_flight()
         assert lease_row(db) is None  # either way the lease is free at once
     finally:
-        controller.shutdown()
+        if not controller.shutdown():  # the parked thread ends when its slow answer comes
+            assert controller.wait_stopped(60000)
     assert lease_row(db) is None

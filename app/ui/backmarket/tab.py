@@ -73,12 +73,14 @@ class BackMarketTab(QWidget):
         self.listings_view.setWordWrap(False)
         self.listings_view.verticalHeader().setDefaultSectionSize(self.listings_view.fontMetrics().height() + 10)
         header = self.listings_view.horizontalHeader()
+        # Long texts are elided with the whole text as tooltip; Last error takes what is left, so it
+        # shows at 1024 px too.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)  # long labels: the title matters more
-        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(7, 300)
-        header.resizeSection(8, 160)
+        for column, width in ((1, 150), (5, 90), (7, 180)):  # title, calculated, mapped to
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)  # last error
+        header.setMinimumSectionSize(40)
         self.listings_view.doubleClicked.connect(self._open_mapping_at)
         self.filter_box = QLineEdit(objectName="listings_filter")
         self.filter_box.setPlaceholderText("Filter listings: SKU, title, grade, what it maps to…")

@@ -3,7 +3,6 @@ the app really has, where the log and the database live, and a button to open th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Callable
@@ -13,14 +12,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
+from app.ui.help.keys import Shortcut
 from app.ui.help.text import LOCATIONS_INTRO, WORKFLOWS
-
-
-@dataclass(frozen=True)
-class Shortcut:
-    keys: str
-    what: str
-    where: str
 
 
 def open_folder(path: Path) -> bool:

@@ -11,7 +11,7 @@ WORKFLOWS = {
 the <b>status</b> and the <b>warehouse</b>. These stay chosen for every scan that follows.</li>
 <li><b>Scan the IMEI</b> (or serial). A green line means the unit is in stock; a red line says what is wrong
 and nothing was saved — fix it and scan again.</li>
-<li>Print the <b>label</b> when asked and stick it on the device.</li>
+<li>Tick <b>Print a label for each unit</b> to get a label as each device is received; stick it on.</li>
 <li>When the next devices are a different model or grade, change the choice first, then keep scanning.</li>
 </ol>
 <p>Moving stock: <b>Inventory → Move</b>, choose where it goes, scan each unit.<br>
@@ -33,7 +33,7 @@ The order and its units are marked shipped; Back Market is told.</li>
     "Manager": """
 <h3>Running the day</h3>
 <ul>
-<li><b>Catalog</b>: products and variations with what is in stock, committed and available.</li>
+<li><b>Catalog</b>: every variation (product × grade × conditions) with its SKU and its units by status.</li>
 <li><b>Back Market</b>: listings and how they map to your stock, sync health (last run, warnings,
 records set aside), and the messages that need attention. <b>Sync now</b> runs a cycle at once.</li>
 <li><b>File → Settings</b>: the lists (grades, conditions, statuses, warehouses, order statuses), the SKU rule,

@@ -30,6 +30,7 @@ class OrderHeader(QWidget):
         self.status.setFont(_font(self.font(), 4, bold=True))
         self.who = QLabel(objectName="order_who")
         self.who.setFont(_font(self.font(), 4))
+        self.who.setWordWrap(True)  # a long customer name or the idle hint never widens the pane
         self.address = QLabel(objectName="order_address")
         self.address.setFont(_font(self.font(), 1))
         self.address.setWordWrap(True)

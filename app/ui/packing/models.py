@@ -22,7 +22,7 @@ def _created(row: OrderRow) -> str:
 ORDER_COLUMNS: list[Column[OrderRow]] = [
     Column("Order", lambda r: r.number),
     Column("Channel", lambda r: r.channel),
-    Column("Customer", lambda r: r.customer),
+    Column("Customer", lambda r: r.customer, tooltip=lambda r: r.customer),
     Column("Status", lambda r: r.status),
     Column("Scanned", lambda r: f"{r.scanned} / {r.wanted}", CENTER, sort_key=lambda r: r.wanted - r.scanned),
     Column("Created", _created, sort_key=lambda r: sort_key(r.created_at)),

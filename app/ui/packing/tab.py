@@ -134,12 +134,13 @@ class PackingTab(QWidget):
         lines_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         lines_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lines_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        lines_header.resizeSection(2, 250)
+        lines_header.resizeSection(2, self.lines_view.fontMetrics().horizontalAdvance("8" * 15) + 24)  # one IMEI
         # The product name is what the packer reads: wrap it (and the IMEIs) rather than cut it off.
         self.lines_view.setWordWrap(True)
         self.lines_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.undo_button = QPushButton(f"↶ Undo last scan  {key_text(UNDO_KEY)}", objectName="undo_scan")
-        self.slip_button = QPushButton(f"Print packing slip  {key_text(SLIP_KEY)}", objectName="print_slip")
+        # Short labels (the tooltips say it all): at 1024 px the order list keeps its Scanned and Created.
+        self.undo_button = QPushButton(f"↶ Undo  {key_text(UNDO_KEY)}", objectName="undo_scan")
+        self.slip_button = QPushButton(f"Print slip  {key_text(SLIP_KEY)}", objectName="print_slip")
         self.ship_button = QPushButton(f"Ship…  {key_text(SHIP_KEY)}", objectName="ship")
         buttons = QHBoxLayout()
         for button in (self.undo_button, self.slip_button):
@@ -170,9 +171,10 @@ class PackingTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 760])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 540])  # at 1024 px the order list keeps Scanned and Created in view
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._update_buttons()

@@ -157,6 +157,13 @@ class SyncController(QObject):
             log.warning("%d sync thread(s) still stuck at close", len(self._parked))
         return not self._parked
 
+    def wait_stopped(self, wait_ms: int) -> bool:
+        """Wait for stopped threads still finishing a call that could not be cut off (tests, tools)."""
+        for thread, _worker in list(self._parked):
+            thread.wait(wait_ms)
+        self._reap_parked()
+        return not self._parked
+
     def sync_now(self) -> None:
         if self._worker is None:
             self.start()
