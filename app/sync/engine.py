@@ -28,7 +28,7 @@ import re
 import threading
 import time
 import weakref
-from typing import Callable
+from typing import Any, Callable
 
 from app.db import Database
 from app.domain import pending, settings
@@ -97,7 +97,7 @@ class SyncEngine:
         self.switched_off = False  # set when backmarket.enabled was found false
         self.stop_event = threading.Event()  # interrupt(): every client wait ends, the next tick stops
         self._lock = threading.RLock()  # one cycle or push at a time in this process
-        self._clients: weakref.WeakSet[BackMarketClient] = weakref.WeakSet()  # interrupt() aborts them
+        self._clients: weakref.WeakSet[Any] = weakref.WeakSet()  # interrupt() aborts them
         self._clients_lock = threading.Lock()
         self._renewed_at = 0.0
         self._held = False
@@ -128,15 +128,19 @@ class SyncEngine:
             if abort is not None:
                 abort()  # a request in flight is cut off, not waited for
 
+    def _keep_client(self, client: object) -> None:
+        """interrupt() aborts every client kept here (they go when garbage)."""
+        with self._clients_lock:
+            self._clients.add(client)
+        if self.stop_event.is_set() and hasattr(client, "abort"):
+            client.abort()
+
     def _client(self) -> BackMarketClient:
         """Built before the lease is taken: a station without a usable token never holds it."""
         client = self._factory()
         client.interrupt = self.stop_event
         client.limit_calls_to(self.lease_ttl * CALL_SHARE_OF_LEASE)
-        with self._clients_lock:
-            self._clients.add(client)
-        if self.stop_event.is_set() and hasattr(client, "abort"):
-            client.abort()  # interrupt() ran while this client was being made
+        self._keep_client(client)  # interrupt() aborts it
         return client
 
     # ---- the lease -----------------------------------------------------------------------------
@@ -424,7 +428,8 @@ class SyncEngine:
         from app.integrations.shipstation.steps import run_shipstation_cycle
 
         try:
-            result = run_shipstation_cycle(self.db, tick)
+            # Its waits end and its request in flight is cut off when the sync stops (interrupt()).
+            result = run_shipstation_cycle(self.db, tick, stop=self.stop_event, on_open=self._keep_client)
         except (Cancelled, Interrupted):
             tally.fail("The sync was stopped before it finished.", "cancelled")
             return
