@@ -1,4 +1,5 @@
-"""Render the app's screens with demo data to docs/screenshots/*.png (offscreen, 1280×800).
+"""Render the app's screens with demo data to docs/screenshots/*.png (offscreen, 1280×800; the main
+tabs again at 1024×700, *-1024x700.png; the getting-started list on an empty database).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
@@ -24,6 +25,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
 SIZE = (1280, 800)
+SMALL = (1024, 700)
 
 
 def settle(app: QApplication, runner, rounds: int = 40) -> None:
@@ -154,13 +156,60 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.packing)
         window.open_order("SO100002")
         shot(window, "packing-shipstation.png")
+    # The same main tabs at the smallest supported size, 1024×700.
+    window.resize(*SMALL)
+    for tab, name in ((window.catalog, "catalog"), (window.inventory, "inventory"), (window.packing, "packing"),
+                      (window.backmarket, "backmarket")):
+        window.tabs.setCurrentWidget(tab)
+        if tab is window.inventory:
+            inv.show_page(inv.receive)
+        shot(window, f"{name}-1024x700.png")
+    window.resize(*SIZE)
+    guide = window.open_guide("Packer")
+    guide.resize(720, 540)
+    shot(guide, "help-guide.png")
+    guide.show_page("Keyboard")
+    shot(guide, "help-keyboard.png")
+    guide.close()
 
     window.close()
+    first_run_shot(app, out, folder)
     ctx.events.close()
     db.dispose()
     if server is not None:
         server.stop()
     return 0
+
+
+def first_run_shot(app: QApplication, out: Path, folder: Path) -> None:
+    """A new, empty database: the getting-started list over the tabs."""
+    from app.db import open_database
+    from app.domain.events import EventBus
+    from app.domain.setup import initialize
+    from app.station_config import StationConfig
+    from app.ui.bridge import EventBridge
+    from app.ui.context import UiContext
+    from app.ui.main_window import MainWindow
+    from app.ui.tasks import TaskRunner
+
+    token = os.environ.pop("REFURBDESK_BACKMARKET_TOKEN", None)  # a new install has none
+    db = open_database(f"sqlite:///{folder / 'empty.sqlite3'}")
+    initialize(db)
+    runner = TaskRunner()
+    ctx = UiContext(db, EventBridge(EventBus()), runner, StationConfig(station_name="Bench 1", sounds=False))
+    window = MainWindow(ctx, start_sync=False,
+                        geometry=QSettings(str(folder / "empty-geometry.ini"), QSettings.Format.IniFormat),
+                        station_path=folder / "empty-station.json")
+    window.resize(*SIZE)
+    window.show()
+    settle(app, runner)
+    window.grab().save(str(out / "first-run.png"))
+    print("wrote", out / "first-run.png")
+    window.close()
+    ctx.events.close()
+    db.dispose()
+    if token is not None:
+        os.environ["REFURBDESK_BACKMARKET_TOKEN"] = token
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def cmd_demo(args) -> int:
         f" · Back Market sandbox: {server.backmarket.url} · ShipStation sandbox: {server.shipstation.url}"
         if server else ""))
     try:
-        return run_gui(url, demo=True)
+        return run_gui(url, demo=True, leave_at_once=False)  # the sandbox and the folder go first
     finally:
         if server is not None:
             server.stop()  # the window has closed: the sandbox goes with it

@@ -203,7 +203,7 @@ def resolve_line(session: Session, line: OrderLine, mode: str) -> bool:
 
 
 def _note(order: Order, text: str) -> None:
-    stamp = utcnow().strftime("%Y-%m-%d %H:%M")
+    stamp = f"{datetime.now().astimezone():%Y-%m-%d %H:%M}"  # this station's local time
     order.note = f"{order.note}\n{stamp} {text}".strip()
 
 

@@ -13,6 +13,7 @@ from app.domain.changes import Changes
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.models import Condition, Grade, Listing, Product, Variation, VariationCondition
 from app.domain.permissions import Permission, require
+from app.domain.dates import counted
 
 PRODUCT_FIELDS = ("manufacturer", "model", "model_number", "network", "capacity", "color")
 
@@ -206,7 +207,7 @@ def _set_sku(session: Session, variation_ids, sku: str | None) -> Changes:
         touched |= set(session.scalars(select(Variation.id).where(Variation.sku_norm.in_(norms))))
     listings = set(session.scalars(select(Listing.id).where(Listing.sku_norm.in_(norms)))) if norms else set()
     return Changes.of(variations=touched, listings=listings, catalog=True,
-                      message=f"SKU {cleaned or '(none)'} on {len(ids)} variation(s)")
+                      message=f"SKU {cleaned or '(none)'} on {counted(len(ids), 'variation')}")
 
 
 def count_variations(session: Session) -> int:

@@ -34,6 +34,7 @@ from app.domain.permissions import Permission, require
 from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, Variation, Warehouse)
 from app.models.base import utcnow
+from app.domain.dates import counted
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -55,7 +56,7 @@ class CsvImportError(DomainError):
         self.problems = problems
         shown = "; ".join(f"line {n}: {m}" for n, m in problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} bad row(s), nothing imported — {shown}{more}")
+        super().__init__(f"{counted(len(problems), 'bad row')}, nothing imported — {shown}{more}")
 
 
 @dataclass
@@ -282,7 +283,7 @@ def _result(plan: ImportPlan, unit_ids: list[int]) -> ImportResult:
     touched = {plan.variations[plan.key_of(r)][0] for r in plan.rows}
     return ImportResult(len(unit_ids), plan.new_products, plan.new_variations,
                         Changes.of(variations=touched, units=unit_ids, catalog=True,
-                                   message=f"Imported {len(unit_ids)} units"))
+                                   message=f"Imported {counted(len(unit_ids), 'unit')}"))
 
 
 def import_inventory(session: Session, source: Source, *, actor: Actor | None = None,

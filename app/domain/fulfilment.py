@@ -24,6 +24,7 @@ from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, Or
                         UnitCode, UnitEvent, Variation)
 from app.models.base import utcnow
 from app.domain.permissions import Permission, require
+from app.domain.dates import counted, day
 
 # The checks, in the order the packing station applies them.
 ORDER_CLOSED = "order_not_committable"
@@ -147,7 +148,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
     # Checked even when sellable: a sold status someone marked sellable must not ship a phone twice.
     if unit.status.lower() == sold_status.strip().lower():
         shipped = inventory.last_shipment(session, unit.id)
-        detail = f" on order {shipped[0]} ({shipped[1]:%Y-%m-%d})" if shipped else ""
+        detail = f" on order {shipped[0]} ({day(shipped[1])})" if shipped else ""
         raise ScanRefused(f"{unit.code} was already shipped{detail}.", reason=ALREADY_SHIPPED)
     if not unit.sellable:
         raise ScanRefused(f"{unit.code} is in status {unit.status}, which is not sellable.", reason=NOT_SELLABLE)
@@ -237,7 +238,7 @@ def ship_order(
         raise DomainError(f"Nothing is scanned onto order {order.number} yet.", reason=ORDER_INCOMPLETE)
     missing = missing_units(session, order)
     if missing and not allow_incomplete:
-        raise DomainError(f"Order {order.number} is missing {missing} unit(s); scan them or ship it as incomplete.",
+        raise DomainError(f"Order {order.number} is missing {counted(missing, 'unit')}; scan them or ship it as incomplete.",
                           reason=ORDER_INCOMPLETE)
     sold = reference.status(session, settings.get(session, "inventory.sold_status"))
     _recheck_units(session, order.number, commitments, sold.id)
@@ -317,7 +318,7 @@ def _shipped_and_not_returned(session: Session, unit_id: int) -> tuple[str, str]
                                                                    UnitEvent.kind == history.RETURNED))
     if returned is not None and returned >= shipped[1]:
         return None
-    return shipped[0], f"{shipped[1]:%Y-%m-%d}"
+    return shipped[0], day(shipped[1])
 
 
 def committed_count(session: Session, order_id: int) -> int:

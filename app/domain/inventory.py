@@ -20,6 +20,7 @@ from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.station import Actor
 from app.models import Commitment, InventoryStatus, Order, Unit, UnitCode, Variation
 from app.domain.permissions import Permission, require
+from app.domain.dates import day
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def refuse_if_sold(session: Session, unit: Unit, what: str, sold_id: int | None 
     sold_id = sold_status_id(session) if sold_id is None else sold_id
     if sold_id is not None and unit.status_id == sold_id:
         shipped = last_shipment(session, unit.id)
-        on = f" on order {shipped[0]} ({shipped[1]:%Y-%m-%d})" if shipped else ""
+        on = f" on order {shipped[0]} ({day(shipped[1])})" if shipped else ""
         raise Conflict(
             f"Unit {unit.code} was shipped{on}, so its {what} cannot change — it leaves {unit.status.name} only "
             f"through the returns desk (Inventory → Returns desk, or `refurbdesk return {unit.code} --status S "

@@ -9,6 +9,7 @@ from app.domain.errors import InvalidInput
 from app.domain.orders_view import orders_rows
 from app.labels import PackingSlipData, SkuLabelData, SlipLine, UnitLabelData
 from app.domain.permissions import Permission, require
+from app.domain.dates import day
 
 
 def unit_label_data(session: Session, code: str) -> UnitLabelData:
@@ -41,7 +42,7 @@ def packing_slip_data(session: Session, order_number: str) -> PackingSlipData:
         order_number=order.number,
         customer=order.customer.name,
         channel=order.channel.name,
-        created=order.created_at.strftime("%Y-%m-%d"),
+        created=day(order.created_at),
         lines=tuple(
             SlipLine(wanted=line["wants"], quantity=line["quantity"], codes=tuple(line["committed"]))
             for line in row["lines"]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import orders
 from app.domain.catalog import variation_label
+from app.domain.dates import day
 from app.labels.data import PackingSlipData, SlipLine
 from app.models import Channel, Commitment, Customer, Order, OrderLine, OrderStatus, Unit, Variation
 
@@ -209,7 +210,7 @@ def order_id_for(session: Session, number: str) -> int | None:
 
 def slip_data(detail: OrderDetail) -> PackingSlipData:
     """What the packing slip prints for this order (closed lines left off)."""
-    created = detail.created_at.strftime("%Y-%m-%d") if detail.created_at else ""
+    created = day(detail.created_at)
     address = tuple(part.strip() for part in detail.shipping_address.splitlines() if part.strip())
     return PackingSlipData(
         order_number=detail.number,

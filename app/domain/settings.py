@@ -77,6 +77,7 @@ SPECS: dict[str, SettingSpec] = {
                     internal=True),
         SettingSpec("shipstation.last_run", dict, {}, "when the ShipStation steps last ran and what they did",
                     internal=True),
+        SettingSpec("setup.lists_checked", bool, False, "a manager confirmed the warehouses and statuses (first-run list)"),
         SettingSpec("database.id", str, "", "this database's identity (a token is stored for it)", internal=True),
         SettingSpec("database.demo", bool, False, "a demo database: it only ever talks to the local sandbox",
                     internal=True),

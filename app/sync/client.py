@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
+from app.sync.abort import make_abortable
 from app.sync.errors import (
     BackMarketError,
     MalformedResponse,
@@ -109,6 +110,8 @@ class BackMarketClient:
                 "Accept": "application/json",
             },
         )
+        # Any thread may cut off a request in flight (abort()): quitting never waits for a timeout.
+        self._abortable = make_abortable(self._http) if transport is None else None
 
     def __repr__(self) -> str:
         return f"BackMarketClient({self._base_url!r}, market={self.market!r})"
@@ -121,6 +124,13 @@ class BackMarketClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def abort(self) -> None:
+        """Any thread: every wait ends and a request in flight is cut off now (it fails as a dropped
+        connection would: a read is given up as Interrupted, a write as "may have reached")."""
+        self.interrupt.set()
+        if self._abortable is not None:
+            self._abortable.abort()
 
     def limit_calls_to(self, seconds: float) -> None:
         """Cap one call (its retries and waits included) at `seconds`; a single try gets half of it."""
@@ -275,6 +285,8 @@ class BackMarketClient:
         started = self._clock()
         while True:
             self._pace()
+            if self.interrupt.is_set():
+                raise Interrupted("the sync is stopping")
             self.requests_made += 1
             try:
                 response = self._http.request(method, url, params=params, json=json_body)

@@ -27,7 +27,8 @@ import os
 import re
 import threading
 import time
-from typing import Callable
+import weakref
+from typing import Any, Callable
 
 from app.db import Database
 from app.domain import pending, settings
@@ -97,6 +98,8 @@ class SyncEngine:
         self.switched_off = False  # set when backmarket.enabled was found false
         self.stop_event = threading.Event()  # interrupt(): every client wait ends, the next tick stops
         self._lock = threading.RLock()  # one cycle or push at a time in this process
+        self._clients: weakref.WeakSet[Any] = weakref.WeakSet()  # interrupt() aborts them
+        self._clients_lock = threading.Lock()
         self._renewed_at = 0.0
         self._held = False
         self._nudged = threading.Event()  # a local stock change: read pending_pushes now
@@ -125,12 +128,26 @@ class SyncEngine:
         """Any thread: end every wait (pacing, backoff, Retry-After) now; a cycle stops at its next tick."""
         self.stop_event.set()
         self._nudged.set()
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            abort = getattr(client, "abort", None)  # test doubles may have none
+            if abort is not None:
+                abort()  # a request in flight is cut off, not waited for
+
+    def _keep_client(self, client: object) -> None:
+        """interrupt() aborts every client kept here (they go when garbage)."""
+        with self._clients_lock:
+            self._clients.add(client)
+        if self.stop_event.is_set() and hasattr(client, "abort"):
+            client.abort()
 
     def _client(self) -> BackMarketClient:
         """Built before the lease is taken: a station without a usable token never holds it."""
         client = self._factory()
         client.interrupt = self.stop_event
         client.limit_calls_to(self.lease_ttl * CALL_SHARE_OF_LEASE)
+        self._keep_client(client)  # interrupt() aborts it
         return client
 
     # ---- the lease -----------------------------------------------------------------------------
@@ -466,7 +483,9 @@ class SyncEngine:
 
     def _shipstation_options(self) -> dict:
         """interrupt() ends ShipStation's waits too; one call never outlives its share of the lease."""
-        return {"stop": self.stop_event, "call_budget_seconds": self.lease_ttl * CALL_SHARE_OF_LEASE}
+        # on_open: interrupt() also cuts off the request in flight (the engine keeps each client).
+        return {"stop": self.stop_event, "call_budget_seconds": self.lease_ttl * CALL_SHARE_OF_LEASE,
+                "on_open": self._keep_client}
 
     def _hold_lease(self) -> None:
         """The fence without the Back Market switch: the lease is still ours for longer than one call."""

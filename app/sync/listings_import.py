@@ -22,6 +22,7 @@ from app.models.base import utcnow
 from app.sync import quarantine
 from app.sync.client import BackMarketClient
 from app.sync.mapping import LISTING_GONE
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def import_listings(db: Database, client: BackMarketClient, tick: Tick) -> Listi
         if len(chunk) >= CHUNK:
             _write_chunk(db, chunk, started, result)
             chunk = []
-            tick(f"Imported {result.imported} listings…")
+            tick(f"Imported {counted(result.imported, 'listing')}…")
     if chunk:
         _write_chunk(db, chunk, started, result)
     # Only a complete pass may say what disappeared; the rows stay (mappings, history) but are never pushed.
@@ -134,6 +135,6 @@ def import_listings(db: Database, client: BackMarketClient, tick: Tick) -> Listi
             session.execute(update(Listing).where(Listing.id.in_(gone_ids)).values(publication_state=LISTING_GONE))
     result.gone = len(gone_ids)
     result.changed_ids |= set(gone_ids)
-    tick(f"Imported {result.imported} listings ({result.created} new, {result.gone} gone"
+    tick(f"Imported {counted(result.imported, 'listing')} ({result.created} new, {result.gone} gone"
          + (f", {result.set_aside} set aside)" if result.set_aside else ")"))
     return result

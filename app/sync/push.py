@@ -39,6 +39,7 @@ from app.sync.client import BackMarketClient
 from app.sync.errors import MalformedResponse, RequestRejected
 from app.sync.mapping import LISTING_GONE
 from app.sync.ratelimit import SkuLineBudget
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: 
                 "and Back Market may have sold them; they go out once orders import.")
     if not plan:
         return result
-    tick(f"Pushing {len(plan)} quantities to Back Market…")
+    tick(f"Pushing {counted(len(plan), 'quantity')} to Back Market…")
     pushed_ids: set[int] = set()
     done: list[tuple[_Write, int]] = []
     errors: dict[int, str] = {}

@@ -14,6 +14,7 @@ from app.sync.listings_import import ListingsResult
 from app.sync.orders_import import OrdersResult
 from app.sync.outbox import OutboxResult
 from app.sync.push import PushResult
+from app.domain.dates import counted
 
 log = logging.getLogger("app.sync.engine")
 
@@ -54,13 +55,14 @@ class SyncReport:
     def summary_line(self) -> str:
         if self.skipped:
             return f"Sync skipped: {self.skipped}."
-        text = (f"{self.listings_imported} listings, {self.orders_imported} new orders, {self.orders_updated} updated, "
-                f"{self.lines_accepted} lines accepted, {self.outbox_sent} updates sent"
+        text = (f"{counted(self.listings_imported, 'listing')}, {counted(self.orders_imported, 'new order')}, "
+                f"{self.orders_updated} updated, {counted(self.lines_accepted, 'line')} accepted, "
+                f"{counted(self.outbox_sent, 'update')} sent"
                 + (f" ({self.outbox_failed} given up)" if self.outbox_failed else "")
-                + f", {self.quantities_pushed} quantities pushed"
+                + f", {counted(self.quantities_pushed, 'quantity')} pushed"
                 + (f" ({self.quantities_left} wait for the hourly budget)" if self.quantities_left else ""))
         if self.warnings:
-            text += f", {len(self.warnings)} warning(s)"
+            text += f", {counted(len(self.warnings), 'warning')}"
         return f"Sync failed: {self.error} ({text})" if self.error else f"Sync done: {text}."
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 
@@ -23,7 +24,7 @@ def open_and_prepare(db_url: str | None):
     return db
 
 
-def run_gui(db_url: str | None, *, demo: bool = False) -> int:
+def run_gui(db_url: str | None, *, demo: bool = False, leave_at_once: bool = True) -> int:
     started = time.perf_counter()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -54,10 +55,27 @@ def run_gui(db_url: str | None, *, demo: bool = False) -> int:
         window.setWindowTitle("RefurbDesk — demo")
     window.show()
     log.info("main window shown in %.2f s", time.perf_counter() - started)
+    from app.ui.quit_signals import QuitOnSignal
+
+    on_signal = QuitOnSignal(window.close)  # logout, shutdown, kill: the same clean close as Quit
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
+        on_signal.uninstall()
         window.shutdown()
         events.close()
         db.dispose()
         crash.uninstall()
+        if not window.threads_ended:
+            # A thread stuck where nothing can cut it off: Qt would abort the process when its
+            # QThread is destroyed. The lease is released and the database closed.
+            log.warning("leaving with a sync thread still stuck")
+        if leave_at_once:
+            # Everything is stopped, saved and closed above; tearing Qt and every module down one by
+            # one can take seconds on a busy computer and adds nothing. Leave now, with the app's code.
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)

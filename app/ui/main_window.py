@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app import __version__
 from app.ui import sounds
 from app.ui.catalog import CatalogTab
 from app.ui.context import UiContext
+from app.ui.first_run import FirstRunPanel
+from app.ui.help import GuideDialog, Shortcut, app_shortcuts, open_folder
 from app.ui.inventory import InventoryTab
 from app.ui.inventory.details import UnitDetailsDialog
 from app.ui.scan_router import ScannerInputs, ScanRouter
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self._geometry = geometry if geometry is not None else QSettings()
         self._station_path = station_path
         self._closed = False
+        self.threads_ended = True  # False after shutdown() if a sync thread could not be stopped
         self.setWindowTitle("RefurbDesk")
         sounds.set_enabled(ctx.station.sounds)
 
@@ -89,7 +92,16 @@ class MainWindow(QMainWindow):
                            (self.backmarket, "Back Market"), (self.purchasing, "Purchasing"),
                            (self.vendor_returns, "Vendor returns"), (self.reports, "Reports")):
             self.tabs.addTab(tab, title)
-        self.setCentralWidget(self.tabs)
+        self.first_run = FirstRunPanel(ctx, self._geometry)
+        self.first_run.go.connect(self.go_to_step)
+        self.work_area = QWidget()  # the getting-started list over the tabs (behind the sign-in screen)
+        work_layout = QVBoxLayout(self.work_area)
+        work_layout.setContentsMargins(4, 4, 4, 0)
+        work_layout.addWidget(self.first_run)
+        work_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(self.work_area)
+        self.open_folder: Callable[[Path], bool] = open_folder  # tests swap in a recorder
+        self.guide: GuideDialog | None = None
 
         self.status = StatusLine(self._station_name(), ctx.db.url)
         self.setStatusBar(self.status)
@@ -102,6 +114,8 @@ class MainWindow(QMainWindow):
             scanners.code_scanned.connect(self.router.route)
             scanners.serial_status.connect(lambda state, detail: self.status.say(f"Serial scanner {state}: {detail}"))
         self.inventory.csv.finished.connect(self.status.say)
+        self.first_run.said.connect(lambda text, refusal: self.status.say(text, refusal=refusal))
+        self.tabs.currentChanged.connect(lambda _index: self.first_run.refresh())
         self._build_menus()
         self._install_signin(ctx)
         self.resize(1280, 800)
@@ -130,16 +144,38 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             if shortcut is not None:
                 action.setShortcut(shortcut)
+                if action.shortcut().isEmpty():  # no standard key on this platform (Windows, offscreen)
+                    action.setShortcut(QKeySequence("Ctrl+,"))
             file_menu.addAction(action)
             made.append(action)
         self.import_action, self.export_action, self.settings_action = made
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # Windows and offscreen have no standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self.quit_action = quit_action
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = QAction("&Guide", self, shortcut=QKeySequence("F1"))
+        self.guide_action.triggered.connect(lambda: self.open_guide("Receiver"))
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.triggered.connect(lambda: self.open_guide("Keyboard"))
+        self.files_action = QAction("Where the &log and database are", self)
+        self.files_action.triggered.connect(lambda: self.open_guide("Files"))
+        self.open_log_action = QAction("Open log &folder", self)
+        self.open_log_action.triggered.connect(self.open_log_folder)
+        self.getting_started_action = QAction("Getting &started list", self)
+        self.getting_started_action.triggered.connect(self.first_run.show_again)
         about = QAction("&About RefurbDesk", self)
         about.triggered.connect(self.about)
+        for action in (self.guide_action, self.shortcuts_action, self.files_action, self.open_log_action,
+                       self.getting_started_action):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         help_menu.addAction(about)
 
     def _install_signin(self, ctx: UiContext) -> None:
@@ -150,6 +186,7 @@ class MainWindow(QMainWindow):
         self.stack, self.signin_screen, self.idle = self.signin.stack, self.signin.screen, self.signin.idle
         self.operator_label = self.signin.label
         self.router.intercept = self.signin.take_scan
+        self.signin.session.operator_changed.connect(lambda _user: self.first_run.refresh())
 
     @property
     def lock_action(self) -> QAction | None:
@@ -176,6 +213,7 @@ class MainWindow(QMainWindow):
         dialog.station_saved.connect(self.apply_station)
         dialog.first_admin_added.connect(self.signin.session.switch_on)
         dialog.operator_updated.connect(self.signin.session.refresh)
+        dialog.finished.connect(lambda _result: self.first_run.refresh())
         dialog.open()
         return dialog
 
@@ -187,6 +225,50 @@ class MainWindow(QMainWindow):
             self.scanners.apply(config)
         self.status.set_station(self._station_name())
         self.status.say("Station settings saved.")
+
+    def shortcuts(self) -> list[Shortcut]:
+        """The keys this window and its tabs really answer, read from the actions and shortcuts themselves."""
+        return app_shortcuts(((self.guide_action, "This guide"), (self.settings_action, "Settings"),
+                              (self.lock_action, "Lock the station (sign-in needed to go on)"),
+                              (self.quit_action, "Quit")))
+
+    def open_guide(self, page: str = "Receiver") -> GuideDialog:
+        from app.logs import log_file
+        from app.paths import log_dir
+        from app.sync.config import database_location
+
+        if self.guide is not None:  # built afresh: the keys may have changed (sign-in adds Lock)
+            self.guide.close()
+            self.guide.deleteLater()
+        self.guide = GuideDialog(self.shortcuts(), log_dir(), log_file(), database_location(self.ctx.db.url), self,
+                                 opener=lambda path: self.open_folder(path))
+        self.guide.show_page(page)
+        self.guide.show()
+        self.guide.raise_()
+        return self.guide
+
+    def open_log_folder(self) -> None:
+        from app.paths import log_dir
+
+        folder = log_dir()
+        if not self.open_folder(folder):
+            self.status.say(f"Could not open the log folder {folder}: open it by hand.", refusal=True)
+
+    def go_to_step(self, key: str) -> None:
+        """A first-run step's button: the place where that step is done."""
+        if key == "stock":
+            self.tabs.setCurrentWidget(self.inventory)
+            self.inventory.pages.setCurrentWidget(self.inventory.receive)
+        elif key == "backmarket":
+            self.tabs.setCurrentWidget(self.backmarket)
+            pages, panel = getattr(self.backmarket, "pages", None), getattr(self.backmarket, "settings_panel", None)
+            if pages is not None and panel is not None:
+                pages.setCurrentWidget(panel)
+        else:
+            dialog = self.open_settings()
+            page = dialog.users_page if key == "users" else None
+            if page is not None:
+                dialog.tabs.setCurrentWidget(page)
 
     def about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "About RefurbDesk",
@@ -207,9 +289,10 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._geometry.setValue("main_window/geometry", self.saveGeometry())
         self._geometry.sync()
+        self.first_run.stop()
         self.signin.shutdown()
         stop_sync = getattr(self.sync, "shutdown", None) or self.sync.stop
-        stop_sync()
+        self.threads_ended = stop_sync() is not False
         for tab in (self.packing, self.purchasing, self.vendor_returns):
             stop_tab = getattr(tab, "shutdown", None)
             if stop_tab is not None:
@@ -218,3 +301,5 @@ class MainWindow(QMainWindow):
             self.scanners.stop()
         if not self.ctx.runner.wait(15000):
             log.warning("background tasks still running at close")
+        else:  # hand the finished jobs their answers now, while their widgets still exist
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)

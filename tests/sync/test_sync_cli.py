@@ -95,7 +95,7 @@ def test_sync_once_with_a_revoked_token_fails_in_words(tmp_path, sandbox, naps, 
     world.store.add_listing("IP13-A", "iPhone 13", "EXCELLENT", "429.00", quantity=0)
     done = _run(["--db", world.db.url, "sync", "--once"], tmp_path, token)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Sync done: 1 listings")
+    assert done.stdout.startswith("Sync done: 1 listing,")
     world.store.revoke_token(token)
     done = _run(["--db", world.db.url, "sync", "--once"], tmp_path, token)
     assert done.returncode != 0

@@ -91,7 +91,8 @@ def test_the_tabs_status_bar_and_menus(window):
     assert window.status.sync_label.text().startswith("Back Market:")
     menus = {a.text(): [x.text() for x in a.menu().actions() if x.text()] for a in window.menuBar().actions()}
     assert menus == {"&File": ["&Import inventory CSV…", "&Export inventory CSV…", "&Settings…", "&Quit"],
-                     "&Help": ["&About RefurbDesk"]}
+                     "&Help": ["&Guide", "&Keyboard shortcuts", "Where the &log and database are", "Open log &folder",
+                               "Getting &started list", "&About RefurbDesk"]}
 
 
 def test_order_number_scan_opens_the_order_on_packing(qtbot, window, ctx):

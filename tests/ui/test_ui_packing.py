@@ -98,7 +98,7 @@ def test_a_packers_whole_flow_by_scanner(qtbot, tab, wedge, ctx, db, stock, monk
     with qtbot.waitSignal(tab.order_opened, timeout=5000):
         scan_keys(tab.lines_view, number, clock)  # the packing slip's order barcode
     assert tab.open_number == number
-    assert "scan 3 unit(s)" in tab.banner.text()
+    assert "scan 3 units" in tab.banner.text()
     first, second, third = stock.by_sku[IP13_A][:3]
 
     kind, text = _scan(qtbot, tab, first, clock)

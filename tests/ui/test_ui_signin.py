@@ -58,7 +58,7 @@ def signed_in_as(name: str):
 
 def test_without_users_the_window_opens_straight_on_the_tabs(no_users_window) -> None:
     window = no_users_window
-    assert window.stack.currentWidget() is window.tabs and window.tabs.isVisible()
+    assert window.stack.currentWidget() is window.work_area and window.tabs.isVisible()
     assert not window.signin_screen.isVisible()
     assert window.operator_label.text() == ""
     assert window.import_action.isVisible() and window.import_action.isEnabled()

@@ -95,7 +95,11 @@ def test_the_worker_renews_its_lease_while_it_idles(qtbot, db, ctx, sandbox, sho
         controller.shutdown()
 
 
-def test_stopping_releases_the_lease_even_while_the_worker_is_stuck(qtbot, db, ctx, sandbox, shop):
+@pytest.mark.parametrize("abortable", [True, False], ids=["cut-off", "cannot-cut-off"])
+def test_stopping_releases_the_lease_even_while_the_worker_is_stuck(qtbot, db, ctx, sandbox, shop, monkeypatch,
+                                                                    abortable):
+    if not abortable:  # an httpx whose insides changed: the call cannot be cut off, so the thread is parked
+        monkeypatch.setattr("app.sync.client.make_abortable", lambda _http: None)
     sandbox.store.add_fault("slow", method="GET", path_prefix="/ws/listings", count=1, delay=6.0)
     controller = make_controller(qtbot, ctx)
 
@@ -106,9 +110,13 @@ def test_stopping_releases_the_lease_even_while_the_worker_is_stuck(qtbot, db, c
     try:
         controller.start()
         qtbot.waitUntil(lambda: in_flight() and lease_row(db) is not None, timeout=30000)
-        assert not controller.stop(wait_ms=100)  # the thread is still in its call: parked
-        assert lease_row(db) is None  # but the lease is free at once
-        assert in_flight()
+        if abortable:
+            assert controller.stop(wait_ms=30000)  # the call is cut off: the thread ends, no 6 s wait
+        else:
+            assert not controller.stop(wait_ms=100)  # the thread is still in its call: parked
+            assert in_flight()
+        assert lease_row(db) is None  # either way the lease is free at once
     finally:
-        controller.shutdown()
+        if not controller.shutdown():  # the parked thread ends when its slow answer comes
+            assert controller.wait_stopped(60000)
     assert lease_row(db) is None

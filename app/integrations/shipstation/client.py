@@ -28,6 +28,7 @@ from app.integrations.shipstation.pacing import HeaderPacer
 from app.integrations.shipstation.records import (
     Fulfillment, OutgoingOrder, PageTrouble, PushResult, RemoteOrder, Shipment, Store,
 )
+from app.sync.abort import make_abortable
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class ShipStationV1Client:
         clock: Callable[[], float] = time.monotonic,
         wait: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
+        on_open: Callable[[ShipStationV1Client], None] | None = None,
     ) -> None:
         key, secret = parse_key(key_and_secret)
         self._base_url = _normalise_base_url(base_url)
@@ -109,6 +111,10 @@ class ShipStationV1Client:
             headers={"Authorization": f"Basic {token}", "Accept": "application/json",
                      "Content-Type": "application/json"},
         )
+        # Any thread may cut off a request in flight (abort()): stopping never waits for a timeout.
+        self._abortable = make_abortable(self._http) if transport is None else None
+        if on_open is not None:
+            on_open(self)  # the sync engine keeps it, to abort it when the sync stops
 
     def __repr__(self) -> str:
         return f"ShipStationV1Client({self._base_url!r})"
@@ -121,6 +127,13 @@ class ShipStationV1Client:
 
     def close(self) -> None:
         self._http.close()
+
+    def abort(self) -> None:
+        """Any thread: every wait ends and a request in flight is cut off now (it fails as a dropped
+        connection would); no request starts afterwards."""
+        self._stop.set()
+        if self._abortable is not None:
+            self._abortable.abort()
 
     # ---- the interface ------------------------------------------------------------------------
 
@@ -243,6 +256,8 @@ class ShipStationV1Client:
         retries = 0
         while True:
             self._pace(deadline, f"{method} {path}")
+            if self._stop.is_set():
+                raise Interrupted("stopped before asking ShipStation")
             try:
                 response = self._http.request(method, path, params=params, json=json_body)
             except httpx.TransportError as exc:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
+from app.domain.dates import when
 from app.sync import attention
 from app.sync.attention import OutboxItem, SetAsideRecord
 from app.ui.context import UiContext
@@ -28,7 +29,7 @@ VISIBLE_ROWS = 5
 
 
 def _created(item: OutboxItem) -> str:
-    return item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return when(item.created_at)
 
 
 ATTENTION_COLUMNS: list[Column[OutboxItem]] = [

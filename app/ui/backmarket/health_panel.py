@@ -10,6 +10,7 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QListView, QPushButton,
                                QVBoxLayout, QWidget)
 
+from app.domain.dates import counted, when
 from app.sync.engine import SyncReport
 from app.ui.backmarket.queries import LastRun
 from app.ui.sync.controller import SyncHealth, short_reason
@@ -21,11 +22,7 @@ _WARN = "QLabel { color: #8a5a00; font-weight: bold; }"
 
 
 def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone() if moment.tzinfo else moment
-    today = datetime.now().date()
-    return local.strftime("%H:%M:%S" if local.date() == today else "%Y-%m-%d %H:%M")
+    return when(moment, empty="—")
 
 
 def did_text(summary: dict) -> str:
@@ -35,16 +32,16 @@ def did_text(summary: dict) -> str:
     if summary.get("skipped"):
         return f"skipped: {summary['skipped']}"
     parts = [
-        f"{summary.get('listings_imported', 0)} listings imported",
-        f"{summary.get('orders_imported', 0)} orders imported ({summary.get('orders_updated', 0)} updated)",
-        f"{summary.get('lines_accepted', 0)} lines accepted",
-        f"{summary.get('quantities_pushed', 0)} quantities pushed",
+        f"{counted(summary.get('listings_imported', 0), 'listing')} imported",
+        f"{counted(summary.get('orders_imported', 0), 'order')} imported ({summary.get('orders_updated', 0)} updated)",
+        f"{counted(summary.get('lines_accepted', 0), 'line')} accepted",
+        f"{counted(summary.get('quantities_pushed', 0), 'quantity')} pushed",
         f"outbox {summary.get('outbox_sent', 0)} sent / {summary.get('outbox_failed', 0)} failed",
     ]
     if summary.get("quantities_left"):
         parts.append(f"{summary['quantities_left']} wait for the hourly budget")
     if summary.get("skipped_unmapped"):
-        parts.append(f"{summary['skipped_unmapped']} listings not mapped")
+        parts.append(f"{counted(summary['skipped_unmapped'], 'listing')} not mapped")
     return " · ".join(parts)
 
 
@@ -150,9 +147,9 @@ class SyncHealthPanel(QFrame):
         lines = self._set_aside + self._report_warnings
         parts = []
         if self._report_warnings:
-            parts.append(f"{len(self._report_warnings)} warning{'s' if len(self._report_warnings) != 1 else ''}")
+            parts.append(counted(len(self._report_warnings), "warning"))
         if self._set_aside:
-            parts.append(f"{len(self._set_aside)} Back Market record{'s' if len(self._set_aside) != 1 else ''} "
+            parts.append(f"{counted(len(self._set_aside), 'Back Market record')} "
                          "set aside (could not be read)")
         self.warnings_title.setText(" · ".join(parts) if parts else "No warnings")
         self.warnings_title.setStyleSheet(_WARN if parts else _GOOD)

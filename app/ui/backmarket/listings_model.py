@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from app.domain.dates import when
 from app.ui.backmarket.queries import ListingRow
 from app.ui.packing.table_model import CENTER, RIGHT, Column, RowStyle, RowTableModel, SORT_ROLE
 
@@ -31,7 +32,7 @@ def _calculated_tip(row: ListingRow) -> str:
 def _pushed(row: ListingRow) -> str:
     if row.last_pushed is None:
         return ""
-    return f"{row.last_pushed} · {row.last_pushed_at[5:]}" if row.last_pushed_at else str(row.last_pushed)
+    return f"{row.last_pushed} · {when(row.last_pushed_at)}" if row.last_pushed_at else str(row.last_pushed)
 
 
 LISTING_COLUMNS: list[Column[ListingRow]] = [

@@ -27,6 +27,7 @@ from app.domain.permissions import Permission
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
 from app.ui.signin import gates
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class MappingDialog(QDialog):
             none.setStyleSheet("color: #c62828; font-weight: bold;")
             grid.addWidget(none, 0, 0)
             return box
-        state = QLabel(f"✓ SKU recognised: {len(carriers)} variation(s) carry it")
+        state = QLabel(f"✓ SKU recognised: {counted(len(carriers), 'variation')} carr{'ies' if len(carriers) == 1 else 'y'} it")
         state.setObjectName("sku_state")
         state.setStyleSheet("color: #1e7e34; font-weight: bold;")
         grid.addWidget(state, 0, 0, 1, 2)

@@ -29,6 +29,7 @@ from app.ui.backmarket.settings_panel import BackMarketSettingsPanel
 from app.ui.context import UiContext
 from app.ui.shipping.panel import ShippingPanel
 from app.ui.sync.controller import SyncController
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,14 @@ class BackMarketTab(QWidget):
         self.listings_view.setWordWrap(False)
         self.listings_view.verticalHeader().setDefaultSectionSize(self.listings_view.fontMetrics().height() + 10)
         header = self.listings_view.horizontalHeader()
+        # Long texts are elided with the whole text as tooltip; Last error takes what is left, so it
+        # shows at 1024 px too.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)  # long labels: the title matters more
-        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(7, 300)
-        header.resizeSection(8, 160)
+        for column, width in ((1, 150), (5, 90), (7, 180)):  # title, calculated, mapped to
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)  # last error
+        header.setMinimumSectionSize(40)
         self.listings_view.doubleClicked.connect(self._open_mapping_at)
         self.filter_box = QLineEdit(objectName="listings_filter")
         self.filter_box.setPlaceholderText("Filter listings: SKU, title, grade, what it maps to…")
@@ -164,7 +167,7 @@ class BackMarketTab(QWidget):
             self.health.show_stored_run(run)
         unmapped = sum(1 for r in rows if r.calculated is None)
         due = sum(1 for r in rows if r.differs)
-        self.count.setText(f"{len(rows)} listings · {unmapped} not matched · {due} to push")
+        self.count.setText(f"{counted(len(rows), 'listing')} · {unmapped:,} not matched · {due:,} to push")
         if selected is not None:
             row = self.listings_model.row_of_sku(selected.sku)
             index = self.listings_proxy.mapFromSource(self.listings_model.index(row, 0)) if row >= 0 else QModelIndex()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInp
 from app.domain import catalog, catalog_query
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.ui.catalog.model import BATCH, SKU_COLUMN, CatalogModel
+from app.ui.catalog.model import BATCH, CatalogModel
 from app.ui.context import UiContext
 from app.ui.widgets.cell_message import CellMessage
 from app.ui.widgets.guard import run_for
@@ -124,13 +124,13 @@ class CatalogTab(QWidget):
             return catalog_query.rows_for(session, ids)
 
     def _size_columns(self) -> None:
+        # The product name gets whatever is left (elided, the whole name as tooltip); SKU, grade and
+        # the counts take what their contents need, so at 1024 px the name still reads.
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            minimum = 180 if column == SKU_COLUMN else 60
-            header.resizeSection(column, max(minimum, self.fontMetrics().horizontalAdvance(title) + 28))
+        header.setMinimumSectionSize(36)
+        header.setStretchLastSection(False)
 
     # --- SKUs -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from app.domain.cancel import Cancelled, CancelToken
 from app.domain.csv_import import CsvImportError, ImportResult, import_csv
 from app.ui.context import UiContext
 from app.ui.widgets.guard import run_for
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle("CSV import refused")
         self.resize(760, 420)
         self.model = ProblemsModel(problems, self)
-        heading = QLabel(f"<b>{len(problems)} bad row(s) in {Path(path).name} — nothing was imported.</b><br>"
+        heading = QLabel(f"<b>{counted(len(problems), 'bad row')} in {Path(path).name} — nothing was imported.</b><br>"
                          "Fix these rows and import the file again.")
         heading.setStyleSheet("color: #b71c1c; font-size: 12pt;")
         table = QTableView()
@@ -117,7 +118,7 @@ class CsvTransfer(QObject):
         def moved(done: int, total: int) -> None:
             if cancel.cancelled:
                 return
-            dialog.setLabelText(f"Importing {name}: {done:,} of {total:,} units")
+            dialog.setLabelText(f"Importing {name}: {done:,} of {counted(total, 'unit')}")
             dialog.setMaximum(total)
             dialog.setValue(done)
 
@@ -130,8 +131,8 @@ class CsvTransfer(QObject):
         def done(result: ImportResult) -> None:
             self._close_progress(progress)
             self.ctx.events.publish(result.changes)
-            message = (f"Imported {result.units:,} units from {name} "
-                       f"({result.new_products} new products, {result.new_variations} new variations).")
+            message = (f"Imported {counted(result.units, 'unit')} from {name} "
+                       f"({counted(result.new_products, 'new product')}, {counted(result.new_variations, 'new variation')}).")
             self.result_box = QMessageBox(QMessageBox.Icon.Information, "Import inventory", message, parent=self._parent)
             self.result_box.open()
             self.finished.emit(message)
@@ -162,7 +163,7 @@ class CsvTransfer(QObject):
         problems = exc.problems if isinstance(exc, CsvImportError) else [(0, str(exc))]
         self.problems_dialog = ProblemsDialog(path, problems, self._parent)
         self.problems_dialog.open()
-        self.finished.emit(f"{len(problems)} bad row(s), nothing imported")
+        self.finished.emit(f"{counted(len(problems), 'bad row')}, nothing imported")
 
     def export_file(self, path: str | None = None) -> None:
         if path is None:
@@ -177,5 +178,5 @@ class CsvTransfer(QObject):
             with reads() as session:  # refuses the database file; atomic (temp file + rename)
                 return export_inventory_file(session, path, database_file=database_file)
 
-        run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {n:,} units to {path}"),
+        run_for(self, self.ctx.runner, work, lambda n: self.finished.emit(f"Exported {counted(n, 'unit')} to {path}"),
                             lambda exc: self.finished.emit(f"Export failed: {exc}"))

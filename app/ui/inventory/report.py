@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+from app.domain.dates import when
+
 
 def _when(iso: str | None) -> str:
-    return iso.replace("T", " ")[:16] if iso else "—"
+    return when(iso, empty="—")
 
 
 def last_shipment(report: dict) -> dict | None:

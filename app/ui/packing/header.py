@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from app.domain.dates import counted, when
 from app.domain.packing_query import OrderDetail
 from app.integrations.shipstation.status import OrderShipping
 
@@ -32,6 +33,7 @@ class OrderHeader(QWidget):
         self.status.setFont(_font(self.font(), 4, bold=True))
         self.who = QLabel(objectName="order_who")
         self.who.setFont(_font(self.font(), 4))
+        self.who.setWordWrap(True)  # a long customer name or the idle hint never widens the pane
         self.address = QLabel(objectName="order_address")
         self.address.setFont(_font(self.font(), 1))
         self.address.setWordWrap(True)
@@ -72,7 +74,7 @@ class OrderHeader(QWidget):
         colour = "#1e7e34" if detail.allows_commit else "#8a5a00" if detail.is_open else "#555555"
         self.status.setText(detail.status)
         self.status.setStyleSheet(f"color: {colour};")
-        created = detail.created_at.strftime("%Y-%m-%d %H:%M") if detail.created_at else ""
+        created = when(detail.created_at)
         shipped = f" · {detail.carrier or ''} {detail.tracking_number}" if detail.tracking_number else ""
         self.who.setText(f"{detail.customer} · {detail.channel} · {created}{shipped}")
         address = ", ".join(part.strip() for part in detail.shipping_address.splitlines() if part.strip())
@@ -106,7 +108,7 @@ class OrderHeader(QWidget):
         parts = [detail.note.strip()] if detail.note.strip() else []
         closed = [line for line in detail.lines if line.closed]
         if closed:
-            parts.append(f"{len(closed)} line(s) {closed[0].closed_why} on {detail.channel}: do not pack them.")
+            parts.append(f"{counted(len(closed), 'line')} {closed[0].closed_why} on {detail.channel}: do not pack them.")
         if any(line.unmapped and not line.closed for line in detail.lines):
             parts.append("A line is for an unmapped listing — map it in the Back Market tab before scanning.")
         if not detail.is_open:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
+from app.domain.dates import sort_key, when
 from app.domain.packing_query import OrderRow, PackingLine
 from app.ui.packing.table_model import CENTER, Column, RowStyle, RowTableModel, SORT_ROLE
 
@@ -15,16 +16,16 @@ _CLOSED = RowStyle(foreground="#8a8a8a")
 
 
 def _created(row: OrderRow) -> str:
-    return row.created_at.astimezone().strftime("%d %b %H:%M") if row.created_at else ""
+    return when(row.created_at)
 
 
 ORDER_COLUMNS: list[Column[OrderRow]] = [
     Column("Order", lambda r: r.number),
     Column("Channel", lambda r: r.channel),
-    Column("Customer", lambda r: r.customer),
+    Column("Customer", lambda r: r.customer, tooltip=lambda r: r.customer),
     Column("Status", lambda r: r.status),
     Column("Scanned", lambda r: f"{r.scanned} / {r.wanted}", CENTER, sort_key=lambda r: r.wanted - r.scanned),
-    Column("Created", _created, sort_key=lambda r: r.created_at.isoformat() if r.created_at else ""),
+    Column("Created", _created, sort_key=lambda r: sort_key(r.created_at)),
 ]
 
 

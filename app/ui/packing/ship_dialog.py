@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import luhn_valid
 from app.ui.scanner import SCAN_TARGET_PROPERTY
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class ShipDialog(QDialog):
         title.setFont(big)
         layout.addWidget(title)
         if missing:
-            warning = QLabel(f"⚠ Incomplete: {missing} unit(s) not scanned will not be shipped.")
+            warning = QLabel(f"⚠ Incomplete: {counted(missing, 'unit')} not scanned will not be shipped.")
             warning.setStyleSheet("color: #8a5a00; font-weight: bold;")
             layout.addWidget(warning)
         layout.addLayout(form)

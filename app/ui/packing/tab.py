@@ -39,6 +39,7 @@ from app.ui.packing.ship_dialog import ShipDialog
 from app.ui.packing.tracking_scan import tracking_scan
 from app.ui.packing.slip import print_or_save_slip
 from app.ui.widgets.verdict import VerdictBanner
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +139,13 @@ class PackingTab(QWidget):
         lines_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         lines_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         lines_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        lines_header.resizeSection(2, 250)
+        lines_header.resizeSection(2, self.lines_view.fontMetrics().horizontalAdvance("8" * 15) + 24)  # one IMEI
         # The product name is what the packer reads: wrap it (and the IMEIs) rather than cut it off.
         self.lines_view.setWordWrap(True)
         self.lines_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.undo_button = QPushButton(f"↶ Undo last scan  {key_text(UNDO_KEY)}", objectName="undo_scan")
-        self.slip_button = QPushButton(f"Print packing slip  {key_text(SLIP_KEY)}", objectName="print_slip")
+        # Short labels (the tooltips say it all): at 1024 px the order list keeps its Scanned and Created.
+        self.undo_button = QPushButton(f"↶ Undo  {key_text(UNDO_KEY)}", objectName="undo_scan")
+        self.slip_button = QPushButton(f"Print slip  {key_text(SLIP_KEY)}", objectName="print_slip")
         self.ship_button = QPushButton(f"Ship…  {key_text(SHIP_KEY)}", objectName="ship")
         buttons = QHBoxLayout()
         for button in (self.undo_button, self.slip_button):
@@ -174,9 +176,10 @@ class PackingTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 760])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 540])  # at 1024 px the order list keeps Scanned and Created in view
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._update_buttons()
@@ -338,7 +341,7 @@ class PackingTab(QWidget):
         if missing:
             answer = QMessageBox.question(
                 self, f"Ship {detail.number} incomplete?",
-                f"Order {detail.number} is missing {missing} unit(s).\n\n"
+                f"Order {detail.number} is missing {counted(missing, 'unit')}.\n\n"
                 "Ship only what is scanned? The missing units will not be sent.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
@@ -483,7 +486,7 @@ class PackingTab(QWidget):
             return f"{detail.number} is {detail.status}."
         if detail.missing == 0:
             return f"{detail.number}: every unit is scanned — ship it."
-        return f"{detail.number} open — scan {detail.missing} unit(s)."
+        return f"{detail.number} open — scan {counted(detail.missing, 'unit')}."
 
     def _tell_about_releases(self, before: OrderDetail, after: OrderDetail) -> bool:
         """The marketplace cancelled or refunded lines of the order in front of the packer."""
@@ -491,7 +494,7 @@ class PackingTab(QWidget):
         parts: list[str] = []
         if closed:
             whys = sorted({line.closed_why for line in closed})
-            parts.append(f"{after.channel} {' / '.join(whys)} {len(closed)} line(s) of {after.number}.")
+            parts.append(f"{after.channel} {' / '.join(whys)} {counted(len(closed), 'line')} of {after.number}.")
         elif before.allows_commit and not after.allows_commit and not after.tracking_number:
             parts.append(f"{after.number} is now {after.status}.")
         if not parts and not released:

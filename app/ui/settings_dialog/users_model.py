@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.domain.dates import when
 from app.domain.users import UserInfo
 
 Index = QModelIndex | QPersistentModelIndex
@@ -16,11 +17,7 @@ COLUMNS = ("Name", "Role", "Badge", "Active", "Locked until")
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone()
-    today = datetime.now().astimezone().date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d %H:%M")
+    return when(moment)  # SQLite hands back naive UTC; when() takes that as UTC
 
 
 class UsersModel(QAbstractTableModel):

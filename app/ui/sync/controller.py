@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.domain import settings
 from app.domain.changes import Changes
+from app.domain.dates import clock, counted
 from app.domain.errors import DomainError
 from app.sync import secrets
 from app.sync.config import ClientSettings, read_token
@@ -23,6 +24,7 @@ from app.ui.widgets.guard import run_for
 log = logging.getLogger(__name__)
 
 STOP_WAIT_MS = 15000  # a request in flight finishes or times out; the cancel flag stops the rest
+QUIT_WAIT_MS = 3000  # at quit a request in flight is cut off (engine.interrupt aborts it): ends at once
 
 # error_kind → the few words a status bar has room for
 SHORT_REASONS = {
@@ -140,16 +142,27 @@ class SyncController(QObject):
         self._set_state("Back Market: sync stopped")
         return ended
 
-    def shutdown(self) -> None:
-        """Closing the app: stop, and give a request in flight its full timeout to end."""
-        self.stop(STOP_WAIT_MS * 2)
+    def shutdown(self) -> bool:
+        """Closing the app: stop now — a request in flight is cut off, not waited for. False when a
+        thread still could not end (stuck where nothing can cut it off, e.g. a name lookup)."""
+        self.stop(QUIT_WAIT_MS)
         for thread, _worker in list(self._parked):
-            thread.wait(STOP_WAIT_MS * 2)
+            thread.wait(QUIT_WAIT_MS)
         self._reap_parked()
         try:
             self._ctx.events.changes_applied.disconnect(self._on_changes)
         except (RuntimeError, TypeError):
             pass
+        if self._parked:
+            log.warning("%d sync thread(s) still stuck at close", len(self._parked))
+        return not self._parked
+
+    def wait_stopped(self, wait_ms: int) -> bool:
+        """Wait for stopped threads still finishing a call that could not be cut off (tests, tools)."""
+        for thread, _worker in list(self._parked):
+            thread.wait(wait_ms)
+        self._reap_parked()
+        return not self._parked
 
     def sync_now(self) -> None:
         if self._worker is None:
@@ -250,7 +263,7 @@ class SyncController(QObject):
             return
         self._busy = False
         self.last_report = report
-        self.last_finished_at = datetime.now()
+        self.last_finished_at = datetime.now().astimezone()
         self.progress = ""
         if self.running:
             self.next_run_at = self.last_finished_at + timedelta(seconds=self._interval())
@@ -277,8 +290,8 @@ class SyncController(QObject):
     def _on_pushed(self, ident: int, pushed: int, error: str) -> None:
         if ident != self._ident:
             return
-        at = datetime.now().strftime("%H:%M:%S")
-        self.last_push = f"{at}: push failed — {error}" if error else f"{at}: {pushed} quantit{'y' if pushed == 1 else 'ies'} pushed"
+        at = clock()
+        self.last_push = f"{at}: push failed — {error}" if error else f"{at}: {counted(pushed, 'quantity')} pushed"
         if pushed or error:
             self._set_state(f"Back Market: {'push failed' if error else f'{pushed} pushed {at}'}")
         else:
@@ -316,7 +329,7 @@ class SyncController(QObject):
             return "Back Market: another station is syncing"
         if report.error:
             return f"Back Market: {short_reason(report.error_kind, 'sync failed')}"
-        at = report.finished.astimezone().strftime("%H:%M")
+        at = clock(report.finished)
         return f"Back Market: synced {at} · {report.quantities_pushed} pushed"
 
     def _set_state(self, text: str) -> None:
