@@ -17,6 +17,7 @@ from app.ui.catalog import CatalogTab
 from app.ui.context import UiContext
 from app.ui.inventory import InventoryTab
 from app.ui.inventory.details import UnitDetailsDialog
+from app.ui.orders import OrdersTab
 from app.ui.scan_router import ScannerInputs, ScanRouter
 from app.ui.status import StatusLine
 
@@ -76,9 +77,10 @@ class MainWindow(QMainWindow):
         self.inventory = InventoryTab(ctx)
         self.packing = factories.packing(ctx)
         self.backmarket = factories.backmarket(ctx, self.sync)
+        self.orders = OrdersTab(ctx)
         self.tabs = QTabWidget()
         for tab, title in ((self.catalog, "Catalog"), (self.inventory, "Inventory"), (self.packing, "Packing"),
-                           (self.backmarket, "Back Market")):
+                           (self.orders, "Orders"), (self.backmarket, "Back Market")):
             self.tabs.addTab(tab, title)
         self.setCentralWidget(self.tabs)
 
