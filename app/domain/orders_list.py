@@ -122,3 +122,11 @@ def create_order(session: Session, customer: str, lines: list[orders.LineRequest
     if address is not None:
         addresses.set_address(session, order.id, address)
     return order.number, changes
+
+
+def known_skus(session: Session, limit: int = 20000) -> list[str]:
+    """The catalog's SKUs, for the order form's completion."""
+    from app.models import Variation
+
+    return list(session.scalars(select(Variation.sku).where(Variation.sku.is_not(None)).distinct()
+                                .order_by(Variation.sku).limit(limit)))

@@ -51,6 +51,7 @@ def test_create_a_direct_order_from_the_form_then_change_its_status_and_cancel_i
     qtbot.keyClick(tab.filter_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = tab.new_order_dialog
     qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: dialog.skus.model().stringList() == ["IP13-A"])  # the catalog's SKUs complete
     _fill(dialog, qtbot, "Jane Doe", [("sku", "ip13-a", 1), ("variation", str(variation), 1)],
           {"name": "Jane Doe", "street1": "1 Main St", "postal_code": "75003", "city": "Paris", "country": "FRA"})
     assert dialog.address["country"].text() == "FR"  # two letters at most
@@ -63,6 +64,10 @@ def test_create_a_direct_order_from_the_form_then_change_its_status_and_cancel_i
     assert dialog.isVisible() and dialog.customer.text() == "Jane Doe" and dialog.lines[1].value.text() == str(variation)
     assert _orders(ctx) == []
 
+    dialog.lines[1].value.setText("v3")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Line 2: A variation id is a whole number" in dialog.message.text())
+    dialog.lines[1].value.setText(str(variation))
     qtbot.keyClicks(dialog.address["city"], "Paris")
     with qtbot.waitSignal(tab.said) as said:
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)

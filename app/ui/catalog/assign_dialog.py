@@ -14,7 +14,7 @@ class AssignSkuDialog(QDialog):
     def __init__(self, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Assign SKU")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
         self.sku_edit = QLineEdit(placeholderText="e.g. IP13-128-MID-A (empty clears the SKU)")
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -40,5 +40,6 @@ class AssignSkuDialog(QDialog):
         self.buttons.setEnabled(True)
         self.message.setText("✗ " + text)
         self.message.show()
+        self.adjustSize()  # the whole reason shows, however long
         self.sku_edit.setFocus()
         self.sku_edit.selectAll()

@@ -102,6 +102,7 @@ class CorrectionBox(QGroupBox):
         if report is None:
             return
         self.product_combo.setCurrentText(report["product"])
+        self.product_combo.setToolTip(report["product"])  # a long name is cut in the box
         self.product_combo.lineEdit().setCursorPosition(0)
         self.grade_combo.setCurrentText(report["grade"])
         self.conditions.check(report["conditions"])

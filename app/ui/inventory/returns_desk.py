@@ -86,10 +86,13 @@ class ReturnsPage(ScanPage):
         who = f"{shipped['customer']} · {shipped['number']} · shipped {shipped['shipped_at'][:10]}" if shipped else "no shipment on record"
         self.verdict_ok(f"{code}: {who} — choose where it goes, then “Take it back”")
 
-    def _panel(self, report: dict) -> None:
+    def _panel(self, report: dict, taken_back: bool = False) -> None:
         code = report["imei"] or report["serial"]
         shipped = last_shipment(report)
-        if shipped is None:
+        if taken_back:
+            head = (f"<p style='font-size:15pt; color:#1b5e20'><b>Taken back</b> — {escape(code)} is now "
+                    f"<b>{escape(report['status'])}</b> in {escape(report['warehouse'])}.</p>")
+        elif shipped is None:
             head = f"<p style='font-size:14pt; color:#b71c1c'><b>Never shipped</b> — {escape(code)} is {escape(report['status'])}.</p>"
         else:
             head = (f"<p style='font-size:15pt'>Bought by <b>{escape(shipped['customer'])}</b> on order "
@@ -119,7 +122,7 @@ class ReturnsPage(ScanPage):
             changes, report, label = result
             self.take_back.setEnabled(False)
             self.report = None
-            self._panel(report)  # the unit as it is now: its new status, warehouse, grade and history
+            self._panel(report, taken_back=True)  # the unit as it is now: its new status, warehouse, grade and history
             text = (f"{code} taken back → {status} · {warehouse}" + (f" · grade {grade}" if grade else "")
                     + (f" · conditions {'+'.join(conditions) or 'none'}" if conditions is not None else ""))
             if label is not None:

@@ -22,8 +22,8 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
 
 def detail_html(d: dict) -> str:
     rows = "".join(
-        f"<tr><td>{escape(line['wants'])}</td><td align='right'>{line['quantity']:,}</td>"
-        f"<td>{escape(', '.join(line['committed']) or '—')}</td><td>{'closed' if line['closed'] else ''}</td></tr>"
+        f"<tr><td>{escape(line['wants'])}{' <i>(closed)</i>' if line['closed'] else ''}</td>"
+        f"<td align='right'>{line['quantity']:,}</td><td>{escape(', '.join(line['committed']) or '—')}</td></tr>"
         for line in d["lines"])
     ship = d.get("ship_to")
     if ship:
@@ -38,5 +38,5 @@ def detail_html(d: dict) -> str:
             f"<p style='font-size:13pt'><b>{escape(d['customer'])}</b> · {escape(d['channel'])} · "
             f"<b>{escape(d['status'])}</b></p>{shipped}"
             "<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
-            f"<tr><th>Wants</th><th>Qty</th><th>Scanned</th><th></th></tr>{rows}</table>"
+            f"<tr><th>Wants</th><th>Qty</th><th>Scanned</th></tr>{rows}</table>"
             f"<h3>Ship to</h3><p>{address}</p><p style='color:#616161'>Created {_when(d.get('created_at'))}</p>")

@@ -6,8 +6,8 @@ and answers with `refused(text)` — the form stays as typed — or `accept()`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.addresses import FIELDS, REQUIRED
@@ -23,15 +23,20 @@ KINDS = (("SKU", "sku"), ("Variation id", "variation"))
 class LineRow:
     """One line's widgets in the lines grid."""
 
-    def __init__(self) -> None:
+    def __init__(self, skus: QCompleter) -> None:
         self.kind = QComboBox()
         for title, key in KINDS:
             self.kind.addItem(title, key)
         self.value = QLineEdit(placeholderText="SKU, e.g. IP13-128-MID-A")
-        self.kind.currentIndexChanged.connect(lambda _i: self.value.setPlaceholderText(
-            "SKU, e.g. IP13-128-MID-A" if self.kind.currentData() == "sku" else "variation id, e.g. 42"))
+        self.value.setCompleter(skus)  # the catalog's SKUs, typed in any case
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed(skus))
         self.quantity = QSpinBox(minimum=1, maximum=MAX_LINE_QUANTITY)
         self.remove = QPushButton("Remove")
+
+    def _kind_changed(self, skus: QCompleter) -> None:
+        by_sku = self.kind.currentData() == "sku"
+        self.value.setPlaceholderText("SKU, e.g. IP13-128-MID-A" if by_sku else "variation id, e.g. 42 (catalog tooltip)")
+        self.value.setCompleter(skus if by_sku else None)
 
     def widgets(self) -> tuple[QWidget, ...]:
         return self.kind, self.value, self.quantity, self.remove
@@ -48,6 +53,9 @@ class NewOrderDialog(QDialog):
         self.setWindowTitle("New direct order")
         self.setMinimumWidth(620)
         self.customer = QLineEdit(placeholderText="Customer's name")
+        self.skus = QCompleter(QStringListModel(self), self)
+        self.skus.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.skus.setFilterMode(Qt.MatchFlag.MatchContains)
         self.lines: list[LineRow] = []
         self.lines_grid = QGridLayout()
         for column, title in enumerate(("", "SKU or variation id", "Quantity")):
@@ -88,7 +96,7 @@ class NewOrderDialog(QDialog):
         self.add_line()
 
     def add_line(self, kind: str = "sku", value: str = "", quantity: int = 1) -> LineRow:
-        row = LineRow()
+        row = LineRow(self.skus)
         row.kind.setCurrentIndex(row.kind.findData(kind))
         row.value.setText(value)
         row.quantity.setValue(quantity)
@@ -105,6 +113,9 @@ class NewOrderDialog(QDialog):
         for widget in row.widgets():
             self.lines_grid.removeWidget(widget)
             widget.deleteLater()
+
+    def set_skus(self, skus: list[str]) -> None:
+        self.skus.model().setStringList(skus)
 
     def _submit(self) -> None:
         self.buttons.setEnabled(False)  # one order at a time; the answer re-enables or closes

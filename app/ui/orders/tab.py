@@ -207,13 +207,25 @@ class OrdersTab(QWidget):
         self.new_order_dialog = dialog
         dialog.open()  # window-modal, not blocking: a refusal comes back into the same form
         dialog.customer.setFocus()
+        reads = self.ctx.db.reads
+
+        def skus():
+            with reads() as session:
+                return orders_list.known_skus(session)
+
+        run_for(dialog, self.ctx.runner, skus, dialog.set_skus, lambda exc: log.warning("SKU list: %s", exc))
         return dialog
 
     def _create(self, dialog: NewOrderDialog, customer: str, lines: list, ship_to: dict) -> None:
         sessions = self.ctx.db.sessions
 
         def work():
-            requests = [orders_list.form_line(*line) for line in lines]
+            requests = []
+            for n, line in enumerate(lines, start=1):
+                try:
+                    requests.append(orders_list.form_line(*line))
+                except DomainError as exc:
+                    raise type(exc)(f"Line {n}: {exc}") from None
             with sessions.begin() as session:
                 return orders_list.create_order(session, customer, requests, ship_to)
 
