@@ -111,6 +111,8 @@ def test_returns_desk_takes_back_with_conditions_and_shows_the_unit_as_it_is_now
     assert blocker.args[0] == "ok" and "conditions CG+SC" in blocker.args[1]
     report = _report(ctx, imei(1))
     assert (report["status"], report["grade"], report["conditions"]) == ("Returned", "C", ["CG", "SC"])
+    assert [(h["event"], h["detail"]) for h in report["history"][-3:]] == [
+        ("returned", f"from order {number} → Returned · Main"), ("grade", "A → C"), ("conditions", "SC → CG+SC")]
     shown = page.panel.toPlainText()
     assert "Returned" in shown and f"from order {number}" in shown and "none" not in shown.split("Conditions")[1][:8]
     assert not page.take_back.isEnabled()
