@@ -187,6 +187,10 @@ class OrdersTab(QWidget):
             allowed = may(perm)
             button.setEnabled(allowed and usable)
             button.setToolTip("" if allowed else refusal_words(perm))
+        if chosen and not direct and may(Permission.ORDER_STATUSES):
+            self.cancel_button.setToolTip(
+                f"A {self.detail['channel']} order is cancelled on {self.detail['channel']}; the sync follows."
+                if self.detail["channel"] != "Direct" else "Only an open order can be cancelled.")
         self.new_button.setToolTip(self.new_button.toolTip() or "New direct order (Ctrl+N)")
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API): the operator may have changed
