@@ -163,7 +163,7 @@ def test_regrade_and_product_change_leave_pending_pushes_for_the_listings_that_m
         after = calculated_quantities(s)
         by_sku = {s.get(Listing, lid).sku: q.calculated for lid, q in after.items()}
         moved = {lid for lid in after if after[lid] != before[lid]}
-        assert found.listing_ids is None or moved <= set(found.listing_ids)
+        assert found.listing_ids is not None and moved and moved <= set(found.listing_ids)
         pending.forget(s, found.row_ids)
     assert (by_sku["IP-A"], by_sku["IP-B"]) == (0, 1)
 
@@ -172,7 +172,7 @@ def test_regrade_and_product_change_leave_pending_pushes_for_the_listings_that_m
         found = pending.take(s)
         final = calculated_quantities(s)
         moved = {lid for lid in final if final[lid] != after[lid]}
-        assert moved and (found.listing_ids is None or moved <= set(found.listing_ids))
+        assert found.listing_ids is not None and moved and moved <= set(found.listing_ids)
         assert {s.get(Listing, lid).sku: q.calculated for lid, q in final.items()}["PX-A"] == 2
 
     # A refused correction leaves no pending rows behind.
