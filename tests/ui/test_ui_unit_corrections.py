@@ -96,7 +96,11 @@ def test_reprint_without_a_printer_offers_a_pdf(qtbot, ctx, tab, tmp_path, monke
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_returns_desk_takes_back_with_conditions_and_shows_the_unit_as_it_is_now(qtbot, ctx, tab):
+def test_returns_desk_takes_back_with_conditions_and_shows_the_unit_as_it_is_now(qtbot, ctx, tab, tmp_path,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(labels, "no_printer", lambda ctx: True)
+    target = tmp_path / "returned.pdf"
+    monkeypatch.setattr(labels.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     receive(ctx.db, [imei(1)], conditions=("SC",))
     number = sell(ctx.db, imei(1), customer="Lucas Martin")
     page = tab.returns
@@ -106,9 +110,11 @@ def test_returns_desk_takes_back_with_conditions_and_shows_the_unit_as_it_is_now
     assert page.conditions.checked() == ["SC"]  # as it went out
     page.conditions.check({"SC", "CG"})
     page.grade_combo.setCurrentText("C")
+    page.print_label.setChecked(True)
     with qtbot.waitSignal(page.verdict_shown) as blocker:
         page.take_back.click()
     assert blocker.args[0] == "ok" and "conditions CG+SC" in blocker.args[1]
+    assert blocker.args[1].endswith(f"label saved to {target}") and target.read_bytes().startswith(b"%PDF")
     report = _report(ctx, imei(1))
     assert (report["status"], report["grade"], report["conditions"]) == ("Returned", "C", ["CG", "SC"])
     assert [(h["event"], h["detail"]) for h in report["history"][-3:]] == [

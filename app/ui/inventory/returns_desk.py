@@ -11,7 +11,7 @@ from app.domain import returns, settings
 from app.ui.context import UiContext
 from app.ui.inventory.common import ReferenceLists, ScanPage, big_font, refill
 from app.ui.inventory.correct import ConditionChecklist
-from app.ui.inventory.labels import print_label, read_label
+from app.ui.inventory.labels import print_or_save_label, read_label
 from app.ui.inventory.report import last_shipment, report_html
 
 KEEP_GRADE = "(keep the grade)"
@@ -125,8 +125,8 @@ class ReturnsPage(ScanPage):
             self._panel(report, taken_back=True)  # the unit as it is now: its new status, warehouse, grade and history
             text = (f"{code} taken back → {status} · {warehouse}" + (f" · grade {grade}" if grade else "")
                     + (f" · conditions {'+'.join(conditions) or 'none'}" if conditions is not None else ""))
-            if label is not None:
-                text += f" · {print_label(ctx, label)}"
+            if label is not None:  # on the printer, or saved as a PDF when there is none
+                text += f" · {print_or_save_label(self, ctx, label) or 'label not saved'}"
             self.verdict_ok(text)
             ctx.events.publish(changes)
 
