@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.domain import returns
 from app.ui.inventory import InventoryTab
@@ -59,8 +60,15 @@ def test_lookup_corrects_grade_conditions_and_product_and_shows_the_new_history(
     assert "B → " not in page.panel.toPlainText() and "A → B" in page.panel.toPlainText()  # fresh history on screen
     assert "none → CG+SC" in page.panel.toPlainText()
 
-    # A product picked from the list (typed in part, completed to a full name).
-    box.product_combo.setCurrentText(PIXEL.display_name)
+    # A product picked from the list: words typed in any order, completed to its full name.
+    box.product_combo.lineEdit().clear()
+    qtbot.keyClicks(box.product_combo.lineEdit(), "obsidian pixel")
+    assert box.completer.completionCount() == 1 and box.completer.currentCompletion() == PIXEL.display_name
+    popup = box.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    popup.setCurrentIndex(box.completer.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert box.product_combo.currentText() == PIXEL.display_name
     with qtbot.waitSignal(page.verdict_shown) as blocker:
         box.save.click()
     assert blocker.args[0] == "ok" and PIXEL.display_name in blocker.args[1]

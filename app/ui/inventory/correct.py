@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFormLayout, QGroupBox, QLabel, QLineEdit, QListView,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListView,
                                QPushButton, QWidget)
 
 from app.domain.errors import InvalidInput
 from app.domain.unit_corrections import Correction
 from app.ui.inventory.common import ReferenceLists, refill
+from app.ui.widgets.words_completer import complete_words, set_names
 
 
 class ConditionChecklist(QListView):
@@ -56,10 +57,8 @@ class CorrectionBox(QGroupBox):
         self.report: dict | None = None
         self.product_combo = QComboBox(editable=True)
         self.product_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self.product_combo.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.product_combo.setCompleter(completer)
+        self.product_combo.lineEdit().setPlaceholderText("Type words of the product's name, any order")
+        self.completer = complete_words(self.product_combo)  # "13 midnight" finds the iPhone 13 Midnight
         self.grade_combo = QComboBox()
         self.conditions = ConditionChecklist()
         self.warehouse_combo = QComboBox()
@@ -82,12 +81,7 @@ class CorrectionBox(QGroupBox):
         self.load(None)
 
     def set_reference(self, lists: ReferenceLists) -> None:
-        current = self.product_combo.currentText()
-        self.product_combo.blockSignals(True)
-        self.product_combo.clear()
-        self.product_combo.addItems([name for name, _ in lists.products])
-        self.product_combo.setCurrentText(current)
-        self.product_combo.blockSignals(False)
+        set_names(self.product_combo, self.completer, [name for name, _ in lists.products])
         refill(self.grade_combo, lists.grades)
         refill(self.warehouse_combo, lists.warehouses)
         self.conditions.set_codes(lists.conditions)
