@@ -44,6 +44,7 @@ class OrdersTab(QWidget):
         self.new_order_dialog: NewOrderDialog | None = None
         self._generation = 0
         self._select_after: str | None = None
+        self._wanted: str | None = None
 
         self.filter_edit = QLineEdit(placeholderText="Find: order number or customer")
         self.filter_edit.setClearButtonEnabled(True)
@@ -159,12 +160,17 @@ class OrdersTab(QWidget):
 
     def show_order(self, number: str) -> None:
         reads = self.ctx.db.reads
+        self._wanted = number  # two workers: a slower answer for an earlier click is dropped
 
         def work():
             with reads() as session:
                 return orders_list.order_detail(session, number)
 
-        run_for(self, self.ctx.runner, work, self._show_detail, lambda exc: self._say(str(exc), True))
+        def done(detail: dict) -> None:
+            if self._wanted == number:
+                self._show_detail(detail)
+
+        run_for(self, self.ctx.runner, work, done, lambda exc: self._say(str(exc), True))
 
     def _show_detail(self, detail: dict | None) -> None:
         self.detail = detail
