@@ -130,3 +130,23 @@ def test_returns_desk_takes_back_with_conditions_and_shows_the_unit_as_it_is_now
     shown = page.panel.toPlainText()
     assert "Returned" in shown and f"from order {number}" in shown and "none" not in shown.split("Conditions")[1][:8]
     assert not page.take_back.isEnabled()
+
+
+def test_a_packer_corrects_a_grade_but_the_cost_box_is_off(qtbot, ctx, db, tab):
+    from app.domain import users
+    from app.domain.station import set_operator
+    from signin_helpers import PAT, add_operators
+
+    receive(ctx.db, [imei(1)])
+    add_operators(db)
+    with db.reads() as s:
+        set_operator(next(u for u in users.list_users(s) if u.name == PAT.name))
+    _look_up(qtbot, tab, imei(1))
+    box = tab.lookup.correct
+    assert not box.cost_edit.isEnabled() and "may see costs" in box.cost_edit.toolTip()
+    box.grade_combo.setCurrentText("B")
+    with qtbot.waitSignal(tab.lookup.verdict_shown) as blocker:
+        box.save.click()
+    assert blocker.args[0] == "ok"
+    history = _report(ctx, imei(1))["history"]
+    assert (history[-1]["event"], history[-1]["operator"]) == ("grade", PAT.name)

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QLineE
 
 from app.domain.errors import InvalidInput
 from app.domain.unit_corrections import Correction
+from app.domain.permissions import Permission
 from app.ui.inventory.common import ReferenceLists, refill
+from app.ui.signin.gates import may, refusal_words
 from app.ui.widgets.words_completer import complete_words, set_names
 
 
@@ -102,6 +104,9 @@ class CorrectionBox(QGroupBox):
         self.conditions.check(report["conditions"])
         self.warehouse_combo.setCurrentText(report["warehouse"])
         self.cost_edit.setText(report.get("cost") or "")
+        if not may(Permission.VIEW_COSTS):  # a packer neither sees nor changes costs
+            self.cost_edit.setEnabled(False)
+            self.cost_edit.setToolTip(refusal_words(Permission.VIEW_COSTS))
         self.hint.setText("Change what is wrong, then Save correction. A unit on an order or shipped keeps "
                           "its grade and product.")
 
