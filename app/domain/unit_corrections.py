@@ -74,7 +74,8 @@ def product_named(session: Session, name: str) -> Product:
     sep = literal(" ")
     text = func.lower(Product.manufacturer + sep + Product.model + sep + Product.model_number + sep + Product.network
                       + sep + Product.capacity + sep + Product.color)
-    like = [text.like(f"%{w.replace('%', '').replace('_', '')}%") for w in wanted.split()]
+    like = [text.like("%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", escape="\\")
+            for w in wanted.split()]
     for product in session.scalars(select(Product).where(*like).limit(200)):
         if ProductSpec(*(getattr(product, f) for f in PRODUCT_FIELDS)).display_name.lower() == wanted:
             return product

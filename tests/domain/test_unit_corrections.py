@@ -74,6 +74,16 @@ def test_product_correction_names_both_products_and_refuses_an_unknown_one(db):
     assert report["history"][-1]["detail"] == f"{IPHONE.display_name} → {PIXEL.display_name}"
 
 
+def test_a_product_name_with_like_wildcards_is_matched_literally(db):
+    odd = ProductSpec("Maker_1", "Model 100%", capacity="64GB")
+    receive(db, make_imei(1))
+    receive(db, make_imei(2), product=odd)
+    receive(db, make_imei(3), product=ProductSpec("MakerX1", "Model 1000", capacity="64GB"))
+    _correct(db, make_imei(1), product="maker_1 model 100% 64gb")
+    with db.reads() as s:
+        assert returns.unit_report(s, make_imei(1))["product"] == odd.display_name
+
+
 def test_bad_input_is_refused_in_one_line_and_nothing_changes(db):
     code = make_imei(1)
     receive(db, code)
