@@ -1,4 +1,4 @@
-"""import-inventory, export-inventory, catalog, unit, return, move, regrade"""
+"""import-inventory, export-inventory, catalog, unit (and its corrections), return, move"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.cli import CliError
 from app.cli.common import database, print_json, publish
-from app.domain import inventory, returns
+from app.domain import inventory, returns, unit_corrections
 from app.domain.catalog_view import catalog_rows
 from app.db import sqlite_path
 from app.domain.csv_export import export_inventory, export_inventory_file
@@ -24,9 +24,12 @@ def register(sub) -> None:
     p = sub.add_parser("catalog", help="variations with their units by status")
     p.add_argument("--json", action="store_true", help="JSON (the default output)")
     p.set_defaults(handler=cmd_catalog)
-    p = sub.add_parser("unit", help="a unit with its whole history")
+    p = sub.add_parser("unit", help="a unit with its whole history; --set corrects it")
     p.add_argument("code", help="IMEI or serial")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="corrections",
+                   help="correct the unit first (repeat): grade=B, conditions=CG;SC (or none), "
+                        "product=FULL NAME, cost=199.50 (empty clears it), warehouse=W")
     p.set_defaults(handler=cmd_unit)
     p = sub.add_parser("return", help="take a shipped unit back")
     p.add_argument("code")
@@ -85,6 +88,13 @@ def cmd_catalog(args) -> int:
 
 def cmd_unit(args) -> int:
     db = database(args)
+    if args.corrections:
+        correction = unit_corrections.parse_settings(args.corrections)  # refused before anything is written
+        with db.sessions.begin() as s:
+            changes = unit_corrections.correct_unit(s, args.code, correction)
+        publish(changes)
+        if not args.json:
+            print(changes.message)
     with db.reads() as s:
         report = returns.unit_report(s, args.code)
     if args.json:

@@ -17,12 +17,14 @@ from sqlalchemy import Select, exists, func, literal, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from app.domain.catalog import condition_codes
-from app.models import Condition, Grade, InventoryStatus, Product, Unit, Variation, VariationCondition
+from app.models import Commitment, Condition, Grade, InventoryStatus, Product, Unit, Variation, VariationCondition
 
 
 @dataclass(frozen=True)
 class CatalogRow:
-    """One variation as the catalog shows it; counts are units per inventory status id."""
+    """One variation as the catalog shows it; counts are units per inventory status id that are on
+    no open order; `committed` counts the units scanned onto open orders (whatever their status), so a
+    committed unit never looks available."""
 
     id: int
     product: str
@@ -30,10 +32,11 @@ class CatalogRow:
     conditions: tuple[str, ...]
     sku: str | None
     counts: dict[int, int] = field(default_factory=dict)
+    committed: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.counts.values()) + self.committed
 
 
 @dataclass(frozen=True)
@@ -126,12 +129,18 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
         return {}
     conditions = condition_codes(session, ids)
     counts: dict[int, dict[int, int]] = {}
-    for vid, status_id, n in session.execute(
-        select(Unit.variation_id, Unit.status_id, func.count())
+    committed: dict[int, int] = {}
+    active = (Commitment.unit_id == Unit.id) & Commitment.active.is_(True)  # at most one per unit
+    for vid, status_id, n, on_orders in session.execute(
+        select(Unit.variation_id, Unit.status_id, func.count(), func.count(Commitment.id))
+        .outerjoin(Commitment, active)
         .where(Unit.variation_id.in_(ids))
         .group_by(Unit.variation_id, Unit.status_id)
     ):
-        counts.setdefault(vid, {})[status_id] = n
+        if n - on_orders:
+            counts.setdefault(vid, {})[status_id] = n - on_orders
+        if on_orders:
+            committed[vid] = committed.get(vid, 0) + on_orders
     rows: dict[int, CatalogRow] = {}
     for vid, product, grade, sku in session.execute(
         select(Variation.id, _product_text(), Grade.name, Variation.sku)
@@ -140,7 +149,7 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
         .where(Variation.id.in_(ids))
     ):
         rows[vid] = CatalogRow(vid, " ".join(product.split()), grade, tuple(conditions.get(vid, ())), sku,
-                               counts.get(vid, {}))
+                               counts.get(vid, {}), committed.get(vid, 0))
     return rows
 
 
@@ -160,7 +169,8 @@ def status_columns(session: Session) -> list[StatusColumn]:
 
 def units_summary(row: CatalogRow, columns: list[StatusColumn]) -> str:
     names = {c.id: c.name for c in columns}
-    return " · ".join(f"{names.get(sid, '?')} {n}" for sid, n in row.counts.items() if n)
+    parts = [f"{names.get(sid, '?')} {n:,}" for sid, n in row.counts.items() if n]
+    return " · ".join(parts + ([f"on orders {row.committed:,}"] if row.committed else []))
 
 
 __all__ = ["CatalogRow", "StatusColumn", "filter_statement", "matching_ids", "matching_page", "match_count", "rows_for",

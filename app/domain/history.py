@@ -18,6 +18,9 @@ UNCOMMITTED = "uncommitted"
 SHIPPED = "shipped"
 RETURNED = "returned"
 RELEASED = "released"
+CONDITIONS = "conditions"
+PRODUCT = "product"
+COST = "cost"
 
 
 def record(

@@ -110,8 +110,12 @@ def receive_return(
     session.flush()
     changes = Changes.of(variations={old_variation}, units={unit.id}, message=f"Returned {unit.code}")
     if grade is not None or conditions is not None:
-        current = session.get(Unit, unit.id)
-        changes |= inventory.regrade_unit(session, raw_code, grade or current.variation.grade.name, conditions, actor=actor)
+        # The same correction as Look up's: one history event per field that really changed.
+        from app.domain.unit_corrections import Correction, correct_unit
+
+        fix = correct_unit(session, raw_code, Correction(grade=grade, conditions=None if conditions is None
+                                                         else tuple(conditions)), actor=actor)
+        changes |= Changes.of(variations=fix.variation_ids, units=fix.unit_ids, catalog=fix.catalog)
     return changes
 
 

@@ -20,6 +20,7 @@ from app.ui.first_run import FirstRunPanel
 from app.ui.help import GuideDialog, Shortcut, app_shortcuts, open_folder
 from app.ui.inventory import InventoryTab
 from app.ui.inventory.details import UnitDetailsDialog
+from app.ui.orders import OrdersTab
 from app.ui.scan_router import ScannerInputs, ScanRouter
 from app.ui.status import StatusLine
 
@@ -86,10 +87,11 @@ class MainWindow(QMainWindow):
         self.inventory = InventoryTab(ctx)
         self.packing = factories.packing(ctx)
         self.backmarket = factories.backmarket(ctx, self.sync)
+        self.orders = OrdersTab(ctx)
         self.purchasing, self.vendor_returns, self.reports = _purchasing_tabs(ctx)
         self.tabs = QTabWidget()
         for tab, title in ((self.catalog, "Catalog"), (self.inventory, "Inventory"), (self.packing, "Packing"),
-                           (self.backmarket, "Back Market"), (self.purchasing, "Purchasing"),
+                           (self.orders, "Orders"), (self.backmarket, "Back Market"), (self.purchasing, "Purchasing"),
                            (self.vendor_returns, "Vendor returns"), (self.reports, "Reports")):
             self.tabs.addTab(tab, title)
         self.first_run = FirstRunPanel(ctx, self._geometry)

@@ -60,3 +60,9 @@ def receive(url, station, code, manufacturer, model, grade="A"):
 
     receipt = inventory.Receipt(ProductSpec(manufacturer, model), grade)
     return _run(url, station, lambda s, a: inventory.receive_unit(s, receipt, code=code, actor=a)[0].id)
+
+
+def correct_grade(url, station, code, grade):
+    from app.domain.unit_corrections import Correction, correct_unit
+
+    return _run(url, station, lambda s, a: bool(correct_unit(s, code, Correction(grade=grade), actor=a)))

@@ -168,3 +168,23 @@ def test_ship_while_another_station_scans_the_same_unit_onto_another_order(pg_db
         assert results[0][0] == "ok" and results[1][0] == "refused", results
         assert results[1][1] in ("already_committed", "already_shipped")
         assert unit_status(pg_db, code) == "Sold" and active(pg_db) == 0
+
+
+def test_regrade_while_another_station_scans_the_unit_onto_an_order(pg_db, stations):
+    """One wins: either the unit is regraded (and the order, which wants grade A's SKU, refuses it) or
+    it is committed (and the regrade is refused) — never a grade-B unit on a line for grade A."""
+    outcomes = set()
+    for r in range(ROUNDS):
+        code = make_imei(r)
+        receive(pg_db, code, sku="S")
+        number = new_order(pg_db)
+        results = race(stations, (race_workers.commit, pg_db.url, "bench-1", number, code),
+                       (race_workers.correct_grade, pg_db.url, "bench-2", code, "B"))
+        kinds = tuple(x[0] if x[0] == "ok" else x[1] for x in results)
+        assert kinds in (("ok", "unit_committed"), ("no_matching_line", "ok")), results
+        outcomes.add(kinds)
+        with pg_db.reads() as s:
+            unit = inventory.find_unit(s, code)
+            grade, unit_id = unit.variation.grade.name, unit.id
+        assert (grade, active(pg_db, unit_id=unit_id)) in (("A", 1), ("B", 0)), results
+    assert outcomes  # which interleavings occurred depends on the machine

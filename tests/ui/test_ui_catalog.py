@@ -55,7 +55,7 @@ def test_filter_narrows_in_sql_and_counts_units_by_status(qtbot, ctx):
     qtbot.addWidget(tab)
     _loaded(qtbot, tab, 3)
     headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
-    assert headers == ["Product", "Grade", "Conditions", "SKU", "Available", "Repair", "Total"]
+    assert headers == ["Product", "Grade", "Conditions", "SKU", "Available", "Repair", "On orders", "Total"]
 
     _filter(qtbot, tab, "pixel", 1)
     row = tab.model.row_data(0)
@@ -160,3 +160,65 @@ def test_pages_follow_the_filter_and_the_last_page_says_so(db):
         word_ids = catalog_query.matching_ids(s, "zzzz-nothing")
         assert catalog_query.matching_page(s, "zzzz-nothing") == ([], None) and word_ids == []
         assert catalog_query.match_count(s, "") == 450
+def test_a_sku_clash_keeps_the_assign_dialog_open_with_the_typed_sku(qtbot, ctx):
+    receive(ctx.db, [imei(1)], grade="A", sku="IP13-A")
+    receive(ctx.db, [imei(2)], grade="B")
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    _loaded(qtbot, tab, 2)
+    b_row = next(r for r in range(2) if tab.model.row_data(r).grade == "B")
+    tab.table.selectRow(b_row)
+    tab.assign_sku_to_selected()
+    dialog = tab.assign_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.sku_edit, "ip13-a")
+    qtbot.keyClick(dialog.sku_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.message.isVisible)
+    assert dialog.isVisible() and dialog.sku_edit.text() == "ip13-a"
+    assert "already used by Apple iPhone" in dialog.message.text() and "· A" in dialog.message.text()
+    assert "Nothing was changed" in dialog.message.text()
+    assert tab.model.row_data(b_row).sku is None
+    dialog.sku_edit.setText("IP13-B")
+    with qtbot.waitSignal(ctx.events.changes_applied):
+        qtbot.keyClick(dialog.sku_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert {r["sku"] for r in catalog_rows(ctx.db.reads())} == {"IP13-A", "IP13-B"}
+
+
+def test_committed_units_count_on_orders_not_available_and_counts_have_separators(qtbot, ctx):
+    from app.domain import fulfilment, orders
+    from app.domain.inventory import find_unit
+
+    receive(ctx.db, [imei(n) for n in range(1, 4)], grade="A")
+    with ctx.db.sessions.begin() as s:
+        vid = find_unit(s, imei(1)).variation_id
+        order, _ = orders.create_direct_order(s, "Zoe", [orders.LineRequest(1, variation_id=vid)])
+        fulfilment.commit_unit(s, order.number, imei(1))
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    _loaded(qtbot, tab, 1)
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
+    cells = dict(zip(headers, (tab.model.data(tab.model.index(0, c)) for c in range(len(headers)))))
+    assert (cells["Available"], cells["On orders"], cells["Total"]) == ("2", "1", "3")
+    assert "not available" in tab.model.headerData(headers.index("On orders"), Qt.Orientation.Horizontal,
+                                                   Qt.ItemDataRole.ToolTipRole)
+    from app.domain.catalog_query import CatalogRow
+
+    big = CatalogRow(1, "P", "A", (), None, {1: 12345}, 1000)
+    tab.model.refresh_rows({tab.model.variation_id(0): big})
+    assert [tab.model.data(tab.model.index(0, c)) for c in (headers.index("On orders"), headers.index("Total"))] == [
+        "1,000", "13,345"]
+
+
+@pytest.mark.parametrize("words", ["13 midnight", "MIDNIGHT iphone 13", "apple 128 13"])
+def test_product_words_match_in_any_order(qtbot, ctx, words):
+    from ui_helpers import IPHONE
+
+    receive(ctx.db, [imei(1)], product=IPHONE)
+    receive(ctx.db, [imei(2)], product=PIXEL)
+    tab = CatalogTab(ctx)
+    qtbot.addWidget(tab)
+    _loaded(qtbot, tab, 2)
+    _filter(qtbot, tab, words, 1)
+    assert "Midnight" in tab.model.row_data(0).product

@@ -85,7 +85,7 @@ def window(qtbot, qapp, ctx, tmp_path):
 def test_the_tabs_status_bar_and_menus(window):
     assert window.windowTitle() == "RefurbDesk"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Catalog", "Inventory", "Packing", "Back Market", "Purchasing", "Vendor returns", "Reports"]
+        "Catalog", "Inventory", "Packing", "Orders", "Back Market", "Purchasing", "Vendor returns", "Reports"]
     assert window.status.station_label.text() == "Station: Bench 1"
     assert window.status.database_label.text() == "Database: ui.sqlite3"
     assert window.status.sync_label.text().startswith("Back Market:")

@@ -29,6 +29,7 @@ class Column:
     value: Callable[[CatalogRow], object]
     numeric: bool = False
     editable: bool = False
+    tip: str = ""
 
 
 def _conditions(row: CatalogRow) -> str:
@@ -45,7 +46,18 @@ SKU_COLUMN = 3
 
 
 def _status_column(status: StatusColumn) -> Column:
-    return Column(status.name, lambda r, sid=status.id: r.counts.get(sid, 0), numeric=True)
+    return Column(status.name, lambda r, sid=status.id: r.counts.get(sid, 0), numeric=True,
+                  tip=f"Units in {status.name} that are on no open order")
+
+
+# Committed units are counted here and in no status column: a phone scanned onto an order is not for sale.
+ON_ORDERS = Column("On orders", lambda r: r.committed, numeric=True,
+                   tip="Units scanned onto open orders (committed): not available, whatever their status")
+TOTAL = Column("Total", lambda r: r.total, numeric=True, tip="Every unit of the variation")
+
+
+def columns_for(statuses: list[StatusColumn]) -> list[Column]:
+    return [*FIXED, *map(_status_column, statuses), ON_ORDERS, TOTAL]
 
 
 class CatalogModel(QAbstractTableModel):
@@ -68,7 +80,7 @@ class CatalogModel(QAbstractTableModel):
         self._rows: dict[int, CatalogRow] = {}
         self._row_of: dict[int, int] = {}
         self._statuses: list[StatusColumn] = []
-        self._columns: list[Column] = list(FIXED) + [Column("Total", lambda r: r.total, numeric=True)]
+        self._columns: list[Column] = columns_for([])
 
     # --- loading ------------------------------------------------------------------------
 
@@ -81,7 +93,7 @@ class CatalogModel(QAbstractTableModel):
         self._after = after if self._load_page is not None else None
         self._total = len(self._ids) if self._after is None else None
         self._statuses = list(statuses)
-        self._columns = [*FIXED, *map(_status_column, statuses), Column("Total", lambda r: r.total, numeric=True)]
+        self._columns = columns_for(self._statuses)
         self._rows = dict(first_rows)
         self._loaded = min(len(self._ids), BATCH) if first_rows or not self._ids else 0
         self._row_of = {vid: i for i, vid in enumerate(self._ids[: self._loaded])}
@@ -164,6 +176,8 @@ class CatalogModel(QAbstractTableModel):
                 return column.title
             if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole and column.tip:
+                return column.tip
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -186,7 +200,7 @@ class CatalogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = column.value(row)
             # Zero units reads as an empty cell: the eye finds the non-empty counts at once.
-            return (str(value) if value else "") if column.numeric else value
+            return (f"{value:,}" if value else "") if column.numeric else value
         if role == Qt.ItemDataRole.EditRole:
             return column.value(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:

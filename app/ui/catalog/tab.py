@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
+
 from PySide6.QtCore import QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
 
 from app.domain import catalog, catalog_query
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.ui.catalog.model import BATCH, CatalogModel
+from app.ui.catalog.assign_dialog import AssignSkuDialog
+from app.ui.catalog.model import BATCH, SKU_COLUMN, CatalogModel
 from app.ui.context import UiContext
 from app.ui.widgets.cell_message import CellMessage
 from app.ui.widgets.guard import run_for
@@ -31,6 +34,7 @@ class CatalogTab(QWidget):
         self._shown_text = ""  # the filter whose pages the table is fetching
         self.model = CatalogModel(self._load_rows, self, load_page=self._load_page)
         self.model.sku_edit_requested.connect(self._save_sku)
+        self.assign_dialog: AssignSkuDialog | None = None
 
         self.filter_edit = QLineEdit(placeholderText="Filter: product words, SKU, grade (A, B…), condition codes (CG, SC…)")
         self.filter_edit.setClearButtonEnabled(True)
@@ -143,16 +147,22 @@ class CatalogTab(QWidget):
         if not ids:
             self._say("Select one or more variations first (click, Shift+click, Ctrl+click).", refusal=True)
             return
-        if sku is None:
-            sku, ok = QInputDialog.getText(self, "Assign SKU", f"SKU for {len(ids)} selected variation(s) (empty clears it):")
-            if not ok:
-                return
-        self._run_assign(ids, sku, None)
+        if sku is not None:
+            self._run_assign(ids, sku, None)
+            return
+        # Window-modal but not blocking: a refusal comes back into the same dialog, SKU as typed.
+        if self.assign_dialog is not None:
+            self.assign_dialog.deleteLater()
+        dialog = AssignSkuDialog(len(ids), self)
+        dialog.submitted.connect(lambda typed: self._run_assign(ids, typed, None, dialog))
+        self.assign_dialog = dialog
+        dialog.open()
 
     def _save_sku(self, variation_id: int, sku: str, cell: QPersistentModelIndex) -> None:
         self._run_assign([variation_id], sku, cell)
 
-    def _run_assign(self, ids: list[int], sku: str, cell: QPersistentModelIndex | None) -> None:
+    def _run_assign(self, ids: list[int], sku: str, cell: QPersistentModelIndex | None,
+                    dialog: AssignSkuDialog | None = None) -> None:
         sessions = self.ctx.db.sessions
 
         def work() -> Changes:
@@ -161,11 +171,16 @@ class CatalogTab(QWidget):
 
         def refused(exc: Exception) -> None:
             text = f"{exc} Nothing was changed." if isinstance(exc, DomainError) else f"Could not save the SKU: {exc}"
+            if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+                dialog.refused(text)
+                return
             if cell is not None and cell.isValid():
                 self.cell_message.show_under(self.table.visualRect(self.model.index(cell.row(), cell.column())), text)
             self._say(text, refusal=True)
 
         def saved(changes: Changes) -> None:
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.accept()
             self.cell_message.hide()
             self._say(changes.message or "SKU saved.", refusal=False)
             self.ctx.events.publish(changes)

@@ -68,6 +68,7 @@ class InventoryTab(QWidget):
     def _apply_reference(self, result: tuple[ReferenceLists, str, str]) -> None:
         lists, returned, sold = result
         self.receive.set_reference(lists, not_received=(sold, returned))
+        self.lookup.set_reference(lists)
         self.move.set_reference(lists)
         self.returns.set_reference(lists, returned)
         self.reference_loaded.emit()
