@@ -206,5 +206,5 @@ class MainWindow(QMainWindow):
             shutdown_packing()
         if self.scanners is not None:
             self.scanners.stop()
-        if not self.ctx.runner.wait(15000):
+        if not self.ctx.wait(15000):
             log.warning("background tasks still running at close")

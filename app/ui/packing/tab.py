@@ -73,7 +73,7 @@ class PackingTab(QWidget):
         super().__init__(parent)
         self.setObjectName("packing_tab")
         self._ctx = ctx
-        self._writes = SerialJobs(ctx.runner)
+        self._writes = SerialJobs(ctx.writer)
         self._closed = False
         self._open_number: str | None = None
         self._detail: OrderDetail | None = None
