@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.ui.backmarket.queries import ListingRow
@@ -59,6 +61,25 @@ def _style(row: ListingRow) -> RowStyle | None:
 class ListingsModel(RowTableModel[ListingRow]):
     def __init__(self, parent=None) -> None:
         super().__init__(LISTING_COLUMNS, _style, parent)
+        self._by_uuid: dict[str, int] = {}
+
+    def set_rows(self, rows: Sequence[ListingRow]) -> None:
+        super().set_rows(rows)
+        self._by_uuid = {r.uuid: i for i, r in enumerate(self._rows)}
+
+    def replace_rows(self, rows: Sequence[ListingRow]) -> list[tuple[ListingRow, ListingRow]] | None:
+        """Put these fresher rows in place of the shown ones (same UUID); only their cells repaint.
+        Returns (old, new) pairs, or None when one is not shown at all (a new listing: reload)."""
+        if any(r.uuid not in self._by_uuid for r in rows):
+            return None
+        swapped = []
+        for row in rows:
+            i = self._by_uuid[row.uuid]
+            old, self._rows[i] = self._rows[i], row
+            if old != row:
+                swapped.append((old, row))
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self._columns) - 1))
+        return swapped
 
     def row_of_sku(self, sku: str) -> int:
         wanted = sku.strip().lower()
