@@ -206,5 +206,6 @@ class MainWindow(QMainWindow):
             shutdown_packing()
         if self.scanners is not None:
             self.scanners.stop()
+        sounds.shutdown()
         if not self.ctx.wait(15000):
             log.warning("background tasks still running at close")
