@@ -54,6 +54,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        self.serial = max_threads == 1  # jobs run one at a time, in the order they were given
         if keep_threads:
             self._pool.setExpiryTimeout(-1)  # the thread stays up: no thread start on a scan's path
         self._pending: set[_Signals] = set()

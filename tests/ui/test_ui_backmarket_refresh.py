@@ -191,3 +191,16 @@ def test_a_fast_push_repaints_its_listing_without_a_cycle(qtbot, db, ctx, sync, 
     assert tab.listings_model.index(tab.listings_model.row_of_sku(demo.sku), 6).data(
         Qt.ItemDataRole.DisplayRole).startswith(str(demo.units + 1))
     tab.shutdown()
+
+
+def test_sorting_is_the_models_own_and_the_selection_follows(qtbot, tab) -> None:
+    view, model = tab.listings_view, tab.listings_model
+    tab.listings_view.selectRow(tab.listings_proxy.mapFromSource(model.index(model.row_of_sku("PX7-128-OBS-A"), 0)).row())
+    view.sortByColumn(CALCULATED, Qt.SortOrder.DescendingOrder)
+    shown = [tab.listings_proxy.index(r, CALCULATED).data() for r in range(tab.listings_proxy.rowCount())]
+    numbers = [int(text.split()[0]) for text in shown if text[0].isdigit()]
+    assert numbers == sorted(numbers, reverse=True) and shown[-1].startswith("—")  # unmatched last
+    assert tab._selected_row().sku == "PX7-128-OBS-A"
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    skus = [tab.listings_proxy.index(r, 0).data() for r in range(tab.listings_proxy.rowCount())]
+    assert skus == sorted(skus, key=str.lower) and tab._selected_row().sku == "PX7-128-OBS-A"

@@ -69,3 +69,14 @@ def test_scan_writes_keep_their_order_on_the_one_writer_thread(qtbot, ctx) -> No
         ctx.writer.run(lambda i=i: write(i), seen.append)
     qtbot.waitUntil(lambda: len(seen) == 20, timeout=5000)
     assert seen == list(range(20)) and len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_serial_jobs_on_the_writer_answer_in_scan_order_without_waiting_for_the_screen(qtbot, ctx) -> None:
+    from app.ui.serial_jobs import SerialJobs
+
+    jobs, answers = SerialJobs(ctx.writer), []
+    for i in range(30):  # submitted faster than any answer can come back: all go to the writer at once
+        jobs.submit(lambda i=i: i, answers.append, lambda exc: answers.append(exc))
+    assert jobs.busy
+    qtbot.waitUntil(lambda: len(answers) == 30, timeout=5000)
+    assert answers == list(range(30)) and not jobs.busy

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.ui.backmarket.queries import ListingRow
-from app.ui.packing.table_model import CENTER, RIGHT, Column, RowStyle, RowTableModel, SORT_ROLE
+from app.ui.packing.table_model import CENTER, RIGHT, Column, RowStyle, RowTableModel, SORT_ROLE, sort_in_source
 
 _UNMAPPED = RowStyle(foreground="#7a7a7a")
 _ERROR = RowStyle(background="#fde2e1")
@@ -59,12 +59,13 @@ def _style(row: ListingRow) -> RowStyle | None:
 
 
 class ListingsModel(RowTableModel[ListingRow]):
+    """A refreshed row keeps its place until the next sort (rows do not jump under the eye)."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(LISTING_COLUMNS, _style, parent)
         self._by_uuid: dict[str, int] = {}
 
-    def set_rows(self, rows: Sequence[ListingRow]) -> None:
-        super().set_rows(rows)
+    def _rows_changed(self) -> None:
         self._by_uuid = {r.uuid: i for i, r in enumerate(self._rows)}
 
     def replace_rows(self, rows: Sequence[ListingRow]) -> list[tuple[ListingRow, ListingRow]] | None:
@@ -93,6 +94,10 @@ class ListingsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._needle = ""
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not sort_in_source(self, column, order):
+            super().sort(column, order)
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()

@@ -78,13 +78,13 @@ class BackMarketTab(QWidget):
         self.listings_view.verticalHeader().hide()
         self.listings_view.setWordWrap(False)
         self.listings_view.verticalHeader().setDefaultSectionSize(self.listings_view.fontMetrics().height() + 10)
+        # Sized once, from a sample, when the first rows arrive: resizing to contents on every change
+        # would ask each of 10,000 rows its size on the GUI thread after every scan.
         header = self.listings_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Interactive)  # long labels: the title matters more
-        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(7, 300)
-        header.resizeSection(8, 160)
+        header.setResizeContentsPrecision(200)
+        self._columns_sized = False
         self.listings_view.doubleClicked.connect(self._open_mapping_at)
         self.filter_box = QLineEdit(objectName="listings_filter")
         self.filter_box.setPlaceholderText("Filter listings: SKU, title, grade, what it maps to…")
@@ -182,6 +182,8 @@ class BackMarketTab(QWidget):
         self._reading = False
         selected = self._selected_row()
         self.listings_model.set_rows(rows)
+        if rows and not self._columns_sized:
+            self._size_columns()
         if self._sync.last_report is None:
             self.health.show_stored_run(run)
         self._unmapped = sum(1 for r in rows if r.calculated is None)
@@ -209,6 +211,15 @@ class BackMarketTab(QWidget):
             self._show_count()
             self.listings_refreshed.emit(tuple(r.sku for r in rows))
         self._next_read()
+
+    def _size_columns(self) -> None:
+        self._columns_sized = True
+        header = self.listings_view.horizontalHeader()
+        for column in range(self.listings_model.columnCount()):
+            if column != 1:
+                self.listings_view.resizeColumnToContents(column)
+        header.resizeSection(7, min(max(header.sectionSize(7), 160), 300))  # long labels: the title matters more
+        header.resizeSection(8, min(max(header.sectionSize(8), 120), 160))
 
     def _show_count(self) -> None:
         self.count.setText(f"{self.listings_model.rowCount()} listings · {self._unmapped} not matched · "
