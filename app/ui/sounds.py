@@ -3,7 +3,7 @@
 The two WAVs ship in resources/sounds/ (`python -m app.ui.sounds` writes them). They play through
 what the platform already has, so the package grows by the two files only (20 KB):
 winsound on Windows (stdlib), `afplay` on macOS, `paplay` / `pw-play` / `aplay` on Linux.
-(QtMultimedia is not in PySide6-Essentials; PySide6-Addons would add it at many megabytes.)
+(QtMultimedia is not in PySide6-Essentials; it would mean shipping PySide6-Addons as well.)
 
 Nothing here blocks the GUI thread: `play` hands the verdict to one background thread, which
 starts the player and checks how it ended. A newer verdict stops a sound still playing (the packer
