@@ -95,6 +95,7 @@ class SyncEngine:
         self.budget = SkuBudget()
         self.last_report: SyncReport | None = None
         self.last_push_error: str | None = None
+        self.last_pushed: Changes = Changes()  # the listings the last fast push wrote (or was refused for)
         self.switched_off = False  # set when backmarket.enabled was found false
         self.stop_event = threading.Event()  # interrupt(): every client wait ends, the next tick stops
         self._lock = threading.RLock()  # one cycle or push at a time in this process
@@ -228,6 +229,7 @@ class SyncEngine:
         the listings pending_pushes names and forget those rows. Returns the quantities pushed."""
         with self._lock:
             self._nudged.clear()
+            self.last_pushed = Changes()
             if self.stop_event.is_set() or not self._enabled():
                 return 0
             client = None
@@ -248,6 +250,7 @@ class SyncEngine:
                     return 0
                 client = client or self._client()
                 result = self._push_rows(client, rows, orders_imported=False, may_import=True)
+                self.last_pushed = result.changes
                 self.last_push_error = None
                 return result.pushed
             except (LeaseLost, SwitchedOff, Cancelled, Interrupted) as exc:

@@ -218,6 +218,6 @@ def push_quantities(db: Database, client: BackMarketClient, tick: Tick, budget: 
     if result.left:
         result.warnings.append(f"{result.left} listing quantities wait for Back Market's hourly SKU-line budget "
                                "(2,000 per hour); they go out in the next cycles.")
-    result.changes = Changes.of(listings=pushed_ids)
+    result.changes = Changes.of(listings=pushed_ids | set(errors))  # the rows a screen shows anew
     log.info("pushed %d quantities (%d left, %d refused)", result.pushed, result.left, result.failed)
     return result

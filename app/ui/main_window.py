@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
                 stop_tab()
         if self.scanners is not None:
             self.scanners.stop()
-        if not self.ctx.runner.wait(15000):
+        sounds.shutdown()
+        if not self.ctx.wait(15000):
             log.warning("background tasks still running at close")
         else:  # hand the finished jobs their answers now, while their widgets still exist
             QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)

@@ -2,6 +2,10 @@
 
 Scans arrive faster than a commit can finish; running them in parallel would let verdicts come
 back out of order (and the banner show an older scan last). Reads need no such care.
+
+On the station's one-thread writer (UiContext.writer) order is the thread's own: each scan goes
+to it at once, so a busy GUI thread never holds the next commit back. On a pool of several
+threads, the next job starts only after the last one's answer arrived.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ class SerialJobs:
         self._queue: deque[_Job] = deque()
         self._busy = False
         self._closed = False
+        self._in_flight = 0  # jobs handed to a one-thread runner, not answered yet
 
     @property
     def busy(self) -> bool:
-        return self._busy or bool(self._queue)
+        return self._busy or bool(self._queue) or self._in_flight > 0
 
     def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
         if self._closed:
@@ -45,6 +50,10 @@ class SerialJobs:
         self._queue.clear()
 
     def _next(self) -> None:
+        if self._runner.serial:
+            while self._queue and not self._closed:
+                self._start(self._queue.popleft())
+            return
         if self._busy or not self._queue or self._closed:
             return
         job = self._queue.popleft()
@@ -57,6 +66,17 @@ class SerialJobs:
             self._finish(job.on_error, exc)
 
         self._runner.run(job.work, done, failed)
+
+    def _start(self, job: _Job) -> None:
+        """One-thread runner: jobs run, and answer, in the order they were submitted."""
+        self._in_flight += 1
+
+        def answered(callback: Callable[[Any], None], value: Any) -> None:
+            self._in_flight -= 1
+            if not self._closed:
+                callback(value)
+
+        self._runner.run(job.work, lambda result: answered(job.on_done, result), lambda exc: answered(job.on_error, exc))
 
     def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
         self._busy = False

@@ -50,10 +50,13 @@ class TaskRunner(QObject):
     Only plain values and frozen dataclasses should come back — never ORM objects.
     """
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2, *, keep_threads: bool = False) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        self.serial = max_threads == 1  # jobs run one at a time, in the order they were given
+        if keep_threads:
+            self._pool.setExpiryTimeout(-1)  # the thread stays up: no thread start on a scan's path
         self._pending: set[_Signals] = set()
 
     def run(
@@ -84,3 +87,13 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 10000) -> bool:
         """Block until every job finished (closing the window, tests)."""
         return self._pool.waitForDone(msecs)
+
+
+def scan_writer(parent: QObject | None = None) -> TaskRunner:
+    """The station's writer: one thread of its own for scan commits (packing, receiving).
+
+    Reads and screen refreshes run on the shared pool; were scans queued there too, a tab
+    recomputing its rows would make the packer wait for it. One thread keeps the commits in the
+    order they were scanned; SQLite has one writer anyway.
+    """
+    return TaskRunner(parent, max_threads=1, keep_threads=True)

@@ -36,6 +36,6 @@ def ctx(qapp, db: Database):
     runner = TaskRunner()
     context = UiContext(db, events, runner, StationConfig(station_name="Bench 1", sounds=False))
     yield context
-    runner.wait()
+    context.wait()
     qapp.processEvents()  # deliver finished jobs' callbacks before the widgets go
     events.close()

@@ -145,5 +145,5 @@ def test_settings_apply_live_and_close_stops_everything(qtbot, window, ctx, tmp_
     assert window.scanners.wedge.settings.prefix == "#"
     sync = window.sync
     window.close()
-    assert (sync.stopped if isinstance(sync, SyncDouble) else not sync.running) and not ctx.runner.busy
+    assert (sync.stopped if isinstance(sync, SyncDouble) else not sync.running) and not ctx.runner.busy and not ctx.writer.busy
     assert QSettings(str(tmp_path / "geometry.ini"), QSettings.Format.IniFormat).value("main_window/geometry") is not None

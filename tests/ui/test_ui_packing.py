@@ -44,7 +44,7 @@ def tab(qtbot, ctx, stock):
         pass
     yield widget
     widget.shutdown()
-    ctx.runner.wait(10000)
+    ctx.wait(10000)
 
 
 @pytest.fixture

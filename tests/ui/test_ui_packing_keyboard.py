@@ -42,7 +42,7 @@ def station(qtbot, ctx, stock):
         pass
     yield tabs, tab
     tab.shutdown()
-    ctx.runner.wait(10000)
+    ctx.wait(10000)
 
 
 @pytest.fixture

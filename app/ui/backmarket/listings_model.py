@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.domain.dates import when
 from app.ui.backmarket.queries import ListingRow
-from app.ui.packing.table_model import CENTER, RIGHT, Column, RowStyle, RowTableModel, SORT_ROLE
+from app.ui.packing.table_model import CENTER, RIGHT, Column, RowStyle, RowTableModel, SORT_ROLE, sort_in_source
 
 _UNMAPPED = RowStyle(foreground="#7a7a7a")
 _ERROR = RowStyle(background="#fde2e1")
@@ -58,8 +60,28 @@ def _style(row: ListingRow) -> RowStyle | None:
 
 
 class ListingsModel(RowTableModel[ListingRow]):
+    """A refreshed row keeps its place until the next sort (rows do not jump under the eye)."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(LISTING_COLUMNS, _style, parent)
+        self._by_uuid: dict[str, int] = {}
+
+    def _rows_changed(self) -> None:
+        self._by_uuid = {r.uuid: i for i, r in enumerate(self._rows)}
+
+    def replace_rows(self, rows: Sequence[ListingRow]) -> list[tuple[ListingRow, ListingRow]] | None:
+        """Put these fresher rows in place of the shown ones (same UUID); only their cells repaint.
+        Returns (old, new) pairs, or None when one is not shown at all (a new listing: reload)."""
+        if any(r.uuid not in self._by_uuid for r in rows):
+            return None
+        swapped = []
+        for row in rows:
+            i = self._by_uuid[row.uuid]
+            old, self._rows[i] = self._rows[i], row
+            if old != row:
+                swapped.append((old, row))
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self._columns) - 1))
+        return swapped
 
     def row_of_sku(self, sku: str) -> int:
         wanted = sku.strip().lower()
@@ -73,6 +95,10 @@ class ListingsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._needle = ""
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not sort_in_source(self, column, order):
+            super().sort(column, order)
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()

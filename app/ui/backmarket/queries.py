@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import catalog, quantities, settings
+from app.domain import catalog, pending, quantities, settings
 from app.domain.changes import Changes
 from app.domain.errors import InvalidInput, NotFound
-from app.models import Condition, Grade, InventoryStatus, OrderStatus, Product, SyncRun, Variation, Warehouse
+from app.models import Condition, Grade, InventoryStatus, Listing, OrderStatus, Product, SyncRun, Variation, Warehouse
 from app.sync import mapping, mapping_mode
 
 SETTING_KEYS = [
@@ -68,8 +68,20 @@ def _row(d: dict) -> ListingRow:
     )
 
 
-def listing_rows(session: Session) -> list[ListingRow]:
-    return [_row(d) for d in mapping.listings_rows(session)]
+def listing_rows(session: Session, listing_ids: set[int] | None = None) -> list[ListingRow]:
+    """Every listing's row, or only these listings' (database ids)."""
+    return [_row(d) for d in mapping.listings_rows(session, listing_ids)]
+
+
+def touched_listing_rows(session: Session, changes: Changes) -> list[ListingRow] | None:
+    """The rows of the listings this change can have moved; None when it may be any of them (a
+    setting, a SKU given or taken, new reference lists)."""
+    if changes.catalog or changes.settings:
+        return None
+    ids = set(changes.listing_ids)
+    if changes.variation_ids or changes.order_ids:
+        ids |= pending.listings_touched(session, set(changes.variation_ids), set(changes.order_ids))
+    return listing_rows(session, ids) if ids else []
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -130,7 +142,8 @@ class MappingChoices:
 
 
 def mapping_choices(session: Session, uuid: str) -> MappingChoices:
-    rows = [r for r in listing_rows(session) if r.uuid == uuid]
+    listing_id = session.scalar(select(Listing.id).where(Listing.uuid == uuid))
+    rows = listing_rows(session, {listing_id}) if listing_id is not None else []
     if not rows:
         raise NotFound("This listing is gone; sync again.")
     listing = mapping.find_listing(session, uuid)

@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 
 class BackMarketTab(QWidget):
-    listings_loaded = Signal()
+    listings_loaded = Signal()  # every row read anew
+    listings_refreshed = Signal(object)  # tuple of the SKUs whose rows were read anew (a change, a push)
     mapping_dialog_opened = Signal(object)  # MappingDialog
 
     def __init__(self, ctx: UiContext, sync: SyncController, parent: QWidget | None = None) -> None:
@@ -43,13 +44,19 @@ class BackMarketTab(QWidget):
         self.setObjectName("backmarket_tab")
         self._ctx = ctx
         self._sync = sync
-        self._loading = self._dirty = False
+        # One read of listings in flight at a time, so answers land in the order they were asked:
+        # an older answer never paints over a newer one. Requests meanwhile are merged.
+        self._reading = False
+        self._want_all = False
+        self._want_some: Changes | None = None
+        self._unmapped = self._due = 0
         self._closed = False
         self.mapping_dialog: MappingDialog | None = None
         self._build()
         ctx.events.changes_applied.connect(self._on_changes)
         sync.health_changed.connect(self.health.show_health)
         sync.sync_finished.connect(lambda _report: self.reload())
+        sync.listings_pushed.connect(self.refresh_listings)  # a fast push: only the rows it wrote
         sync.sync_finished.connect(lambda _report: self.attention.reload())
         sync.sync_finished.connect(lambda _report: self.shipping_panel.reload_health())
         self.attention.loaded.connect(lambda snapshot: self.health.show_set_aside(snapshot.set_aside))
@@ -74,15 +81,17 @@ class BackMarketTab(QWidget):
         self.listings_view.verticalHeader().hide()
         self.listings_view.setWordWrap(False)
         self.listings_view.verticalHeader().setDefaultSectionSize(self.listings_view.fontMetrics().height() + 10)
+        # Sized once, from a sample, when the first rows arrive: resizing to contents on every change
+        # would ask each of 10,000 rows its size on the GUI thread after every scan.
         header = self.listings_view.horizontalHeader()
         # Long texts are elided with the whole text as tooltip; Last error takes what is left, so it
-        # shows at 1024 px too.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((1, 150), (5, 90), (7, 180)):  # title, calculated, mapped to
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        # shows at 1024 px too. Columns are sized once from the first rows (sampled), never per change:
+        # sizing to contents over 10,000 rows on every refresh cost more than the refresh itself.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)  # last error
         header.setMinimumSectionSize(40)
+        header.setResizeContentsPrecision(200)
+        self._columns_sized = False
         self.listings_view.doubleClicked.connect(self._open_mapping_at)
         self.filter_box = QLineEdit(objectName="listings_filter")
         self.filter_box.setPlaceholderText("Filter listings: SKU, title, grade, what it maps to…")
@@ -139,19 +148,38 @@ class BackMarketTab(QWidget):
     # --- listings --------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self._closed:
+        """Read every listing anew (first show, after a sync cycle, a setting or a SKU changed)."""
+        self._want_all = True
+        self._next_read()
+
+    def refresh_listings(self, changes: object) -> None:
+        """Read anew only the listings this change can have moved."""
+        if isinstance(changes, Changes):
+            self._want_some = changes if self._want_some is None else self._want_some | changes
+            self._next_read()
+
+    def _next_read(self) -> None:
+        if self._closed or self._reading:
             return
-        if self._loading:
-            self._dirty = True
-            return
-        self._loading = True
         db = self._ctx.db
+        if self._want_all:
+            self._want_all, self._want_some = False, None  # the whole read covers what was asked
 
-        def work():
-            with db.reads() as session:
-                return queries.listing_rows(session), queries.last_run(session)
+            def everything():
+                with db.reads() as session:
+                    return queries.listing_rows(session), queries.last_run(session)
 
-        self._ctx.runner.run(work, self._on_loaded, self._on_failed)
+            self._reading = True
+            self._ctx.runner.run(everything, self._on_loaded, self._on_failed)
+        elif self._want_some is not None:
+            changes, self._want_some = self._want_some, None
+
+            def touched():
+                with db.reads() as session:
+                    return queries.touched_listing_rows(session, changes)
+
+            self._reading = True
+            self._ctx.runner.run(touched, self._on_touched, self._on_failed)
 
     def _alive(self) -> bool:
         return not self._closed and shiboken6.isValid(self)
@@ -160,28 +188,57 @@ class BackMarketTab(QWidget):
         if not self._alive():
             return
         rows, run = result
-        self._loading = False
+        self._reading = False
         selected = self._selected_row()
         self.listings_model.set_rows(rows)
+        if rows and not self._columns_sized:
+            self._size_columns()
         if self._sync.last_report is None:
             self.health.show_stored_run(run)
-        unmapped = sum(1 for r in rows if r.calculated is None)
-        due = sum(1 for r in rows if r.differs)
-        self.count.setText(f"{counted(len(rows), 'listing')} · {unmapped:,} not matched · {due:,} to push")
+        self._unmapped = sum(1 for r in rows if r.calculated is None)
+        self._due = sum(1 for r in rows if r.differs)
+        self._show_count()
         if selected is not None:
             row = self.listings_model.row_of_sku(selected.sku)
             index = self.listings_proxy.mapFromSource(self.listings_model.index(row, 0)) if row >= 0 else QModelIndex()
             if index.isValid():
                 self.listings_view.selectRow(index.row())
         self.listings_loaded.emit()
-        if self._dirty:
-            self._dirty = False
-            self.reload()
+        self._next_read()
+
+    def _on_touched(self, rows: list[ListingRow] | None) -> None:
+        if not self._alive():
+            return
+        self._reading = False
+        swapped = None if rows is None else self.listings_model.replace_rows(rows)
+        if swapped is None:  # any listing may have moved, or one is new to this screen
+            self._want_all = True
+        else:
+            for old, new in swapped:
+                self._unmapped += (new.calculated is None) - (old.calculated is None)
+                self._due += new.differs - old.differs
+            self._show_count()
+            self.listings_refreshed.emit(tuple(r.sku for r in rows))
+        self._next_read()
+
+    def _size_columns(self) -> None:
+        self._columns_sized = True
+        header = self.listings_view.horizontalHeader()
+        for column in range(self.listings_model.columnCount()):
+            if column not in (1, 8):  # title and last error are elided, with tooltips
+                self.listings_view.resizeColumnToContents(column)
+        header.resizeSection(1, 150)
+        header.resizeSection(7, min(max(header.sectionSize(7), 120), 180))  # mapped to
+
+    def _show_count(self) -> None:
+        self.count.setText(f"{counted(self.listings_model.rowCount(), 'listing')} · {self._unmapped:,} not matched · "
+                           f"{self._due:,} to push")
 
     def _on_failed(self, exc: Exception) -> None:
         if self._alive():
-            self._loading = False
+            self._reading = False
             self.count.setText(f"Listings could not be read: {exc}")
+            self._next_read()
 
     def _selected_row(self) -> ListingRow | None:
         index = self.listings_view.currentIndex()
@@ -195,8 +252,10 @@ class BackMarketTab(QWidget):
         if changes.settings:
             self.settings_panel.reload()
             self.shipping_panel.reload()
-        if changes.stock or changes.listing_ids:
+        if changes.catalog or changes.settings:
             self.reload()
+        elif changes.stock or changes.listing_ids:
+            self.refresh_listings(changes)
 
     # --- mapping ---------------------------------------------------------------------------
 

@@ -112,7 +112,7 @@ class ScanPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         # Scans are written one after another so verdicts come back in the order they were scanned.
-        self._writes = SerialJobs(ctx.runner)
+        self._writes = SerialJobs(ctx.writer)
         self.last_verdict_ms: float | None = None  # scan-to-verdict, measured for the bench
         self._scan_started = 0.0
         self.banner = VerdictBanner(prompt)

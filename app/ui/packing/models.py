@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.domain.dates import sort_key, when
 from app.domain.packing_query import OrderRow, PackingLine
-from app.ui.packing.table_model import CENTER, Column, RowStyle, RowTableModel, SORT_ROLE
+from app.ui.packing.table_model import CENTER, Column, RowStyle, RowTableModel, SORT_ROLE, sort_in_source
 
 UNMAPPED_HINT = "unmapped listing — map it in Back Market tab"
 
@@ -50,6 +50,10 @@ class OrderFilterProxy(QSortFilterProxyModel):
         self._channel = ""
         self._status = ""
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not sort_in_source(self, column, order):
+            super().sort(column, order)
 
     def set_filters(self, channel: str, status: str) -> None:
         if (channel, status) != (self._channel, self._status):

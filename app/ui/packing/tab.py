@@ -77,7 +77,7 @@ class PackingTab(QWidget):
         super().__init__(parent)
         self.setObjectName("packing_tab")
         self._ctx = ctx
-        self._writes = SerialJobs(ctx.runner)
+        self._writes = SerialJobs(ctx.writer)
         self._closed = False
         self._open_number: str | None = None
         self._detail: OrderDetail | None = None
@@ -107,9 +107,13 @@ class PackingTab(QWidget):
         self.orders_view.setObjectName("open_orders")
         self.orders_view.setSortingEnabled(True)
         self.orders_view.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # oldest first: first in, first packed
+        # Sized to a sample of the rows when the first ones arrive, not on every reload: resizing to
+        # contents asks every open order its size on the GUI thread, while the packer waits.
         header = self.orders_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(200)
+        self._orders_sized = False
         self.orders_view.selectionModel().currentRowChanged.connect(self._on_row_picked)
         self.channel_filter = QComboBox(objectName="channel_filter")
         self.status_filter = QComboBox(objectName="status_filter")
@@ -417,6 +421,11 @@ class PackingTab(QWidget):
             self.orders_model.set_rows(rows)
         finally:
             self._syncing_selection = False
+        if rows and not self._orders_sized:
+            self._orders_sized = True
+            for column in range(self.orders_model.columnCount()):
+                if column != 2:
+                    self.orders_view.resizeColumnToContents(column)
         if self.open_number:
             self._select_in_list(self.open_number)
         self.orders_loaded.emit()

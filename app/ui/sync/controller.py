@@ -70,6 +70,7 @@ class SyncController(QObject):
     progress_changed = Signal(str)
     health_changed = Signal(object)  # SyncHealth
     running_changed = Signal(bool)
+    listings_pushed = Signal(object)  # Changes: the listings a fast push just wrote (their rows refresh)
 
     def __init__(self, ctx: UiContext, parent: QObject | None = None, *,
                  engine_factory: Callable[..., SyncEngine] | None = None,
@@ -230,6 +231,7 @@ class SyncController(QObject):
         worker.sync_finished.connect(self._on_finished)
         worker.sync_failed.connect(self._on_failed)
         worker.push_finished.connect(self._on_pushed)
+        worker.listings_pushed.connect(self._on_listings_pushed)
         self._thread, self._worker = thread, worker
         thread.start()
         self.running_changed.emit(True)
@@ -296,6 +298,12 @@ class SyncController(QObject):
             self._set_state(f"Back Market: {'push failed' if error else f'{pushed} pushed {at}'}")
         else:
             self.health_changed.emit(self.health())
+
+    @Slot(int, object)
+    def _on_listings_pushed(self, ident: int, changes: Changes) -> None:
+        # Not published on the event bus: that would wake the worker to push these listings again.
+        if ident == self._ident:
+            self.listings_pushed.emit(changes)
 
     @Slot(object)
     def _on_changes(self, changes: object) -> None:

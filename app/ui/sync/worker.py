@@ -39,6 +39,7 @@ class SyncWorker(QObject):
     sync_finished = Signal(int, object)  # SyncReport
     sync_failed = Signal(int, str)  # the reason, in words
     push_finished = Signal(int, int, str)  # quantities pushed, error words ("" when fine)
+    listings_pushed = Signal(int, object)  # Changes naming the listings a fast push wrote
     stopped = Signal(int)
 
     def __init__(self, db: Database, engine_factory: Callable[[Database], SyncEngine] | None = None,
@@ -162,6 +163,9 @@ class SyncWorker(QObject):
         try:
             pushed = engine.push_pending()
             error = engine.last_push_error or ""
+            written = getattr(engine, "last_pushed", None)
+            if isinstance(written, Changes) and written.listing_ids:
+                self.listings_pushed.emit(self.ident, written)
         except Exception as exc:
             log.exception("pending push round failed")
             pushed, error = 0, f"{type(exc).__name__}: {exc}"
