@@ -1,7 +1,7 @@
 """shipstation_orders.leave_open: the packer chose not to mark an order shipped in ShipStation
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 10:10:00
 
 An order shipped at the packing station while ShipStation still had it waiting for a label is
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
