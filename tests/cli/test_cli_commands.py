@@ -43,7 +43,7 @@ def test_define_is_idempotent(cli, tmp_path):
     with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
         assert conn.execute("SELECT COUNT(*) FROM warehouses WHERE name='Annex'").fetchone() == (1,)
         assert conn.execute("SELECT sellable FROM inventory_statuses WHERE name='Refurbished'").fetchone() == (1,)
-        assert conn.execute("SELECT COUNT(*) FROM grades").fetchone() == (6,)
+        assert conn.execute("SELECT COUNT(*) FROM grades").fetchone() == (7,)  # 5 defaults + A- + Ungraded (purchasing)
         assert conn.execute("SELECT name FROM conditions WHERE code='WD'").fetchone() == ("Water Damage",)
         assert conn.execute("SELECT is_open, allows_commit FROM order_statuses WHERE name='On hold'").fetchone() == (1, 0)
     stock = HEADER + f"{make_imei(1)},Apple,iPhone,,,,,A-,WD,Refurbished,Annex,\n"

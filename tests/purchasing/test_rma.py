@@ -59,10 +59,13 @@ def test_who_may_join(db, stock):
         order_number = orders.create_direct_order(s, "Bob", [orders.LineRequest(1, variation_id=variation_id)])[0].number
     call(db, fulfilment.commit_unit, order_number, a)
     committed = refusal(db, rma.add_to_rma, number, a, "dead")
-    assert committed.reason == "unit_committed" and f"is on order {order_number}" in str(committed)
+    assert committed.reason == "unit_committed" and str(committed) == (
+        f"Unit {a} is on order {order_number}: uncommit it first (Packing → Undo, or `refurbdesk uncommit "
+        f"{order_number} {a}`) if it must go back to the vendor.")
     call(db, fulfilment.ship_order, order_number, "TRK", "UPS")
     sold = refusal(db, rma.add_to_rma, number, a, "dead")
-    assert sold.reason == "unit_sold" and "was shipped" in str(sold)
+    assert sold.reason == "unit_sold" and str(sold).startswith(f"Unit {a} was shipped on order {order_number} (")
+    assert str(sold).endswith("it is not in stock, so it cannot go back to the vendor.")
     call(db, rma.add_to_rma, number, c, "Face ID fails")
     again = refusal(db, rma.add_to_rma, number, c, "Face ID fails")
     assert again.reason == "on_open_rma" and str(again) == f"Unit {c} is already on this RMA."

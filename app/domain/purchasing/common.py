@@ -94,10 +94,19 @@ def gone_status_ids(session: Session) -> set[int]:
     return ids
 
 
-def refuse_unless_in_stock(session: Session, unit, what: str) -> None:
-    """A unit that left us (sold, returned to the vendor, written off) or sits on an open order is
-    not stock a purchasing action may touch: the refusal says which."""
-    inventory.refuse_if_sold(session, unit, what)
+def refuse_unless_in_stock(session: Session, unit, purpose: str) -> None:
+    """A unit that left us (sold, returned to the vendor, written off) or sits on an open order may
+    not `purpose` (e.g. "go back to the vendor"): the refusal says which, and what to do."""
+    sold = inventory.sold_status_id(session)
+    if sold is not None and unit.status_id == sold:
+        shipped = inventory.last_shipment(session, unit.id)
+        on = f" on order {shipped[0]} ({shipped[1]:%Y-%m-%d})" if shipped else ""
+        raise Conflict(f"Unit {unit.code} was shipped{on}: it is not in stock, so it cannot {purpose}.",
+                       reason="unit_sold")
     if unit.status_id in gone_status_ids(session):
-        raise Conflict(f"Unit {unit.code} is {unit.status.name}: it is no longer in stock.", reason="not_in_stock")
-    inventory.refuse_if_committed(session, unit, what)
+        raise Conflict(f"Unit {unit.code} is {unit.status.name}: it is not in stock, so it cannot {purpose}.",
+                       reason="not_in_stock")
+    number = inventory.open_order_of(session, unit.id)
+    if number is not None:
+        raise Conflict(f"Unit {unit.code} is on order {number}: uncommit it first (Packing → Undo, or "
+                       f"`refurbdesk uncommit {number} {unit.code}`) if it must {purpose}.", reason="unit_committed")

@@ -71,7 +71,7 @@ def add_to_rma(session: Session, number: str, code: str, reason: str) -> RmaResu
         came = "was not bought on a purchase order" if vendor_id is None else "came from another vendor"
         raise Conflict(f"Unit {unit.code} {came}: only units bought from {rma.vendor.name} go on {rma.number}.",
                        reason="wrong_vendor")
-    common.refuse_unless_in_stock(session, unit, "RMA")
+    common.refuse_unless_in_stock(session, unit, "go back to the vendor")
     if unit.status.name.lower() == common.VENDOR_RMA.lower():
         raise Conflict(f"Unit {unit.code} is with the vendor already (Vendor RMA).", reason="not_in_stock")
     already = open_rma_of(session, unit.id)

@@ -55,7 +55,7 @@ def ship_rma(session: Session, number: str, tracking: str) -> RmaResult:
     variations: set[int] = set()
     for line in lines:
         unit = inventory.find_unit(session, session.get(Unit, line.unit_id).code, lock=True)
-        common.refuse_unless_in_stock(session, unit, "status")
+        common.refuse_unless_in_stock(session, unit, "go back to the vendor")
         _move(session, unit, common.VENDOR_RMA, f"{rma.number} shipped, tracking {tracking}")
         history.record(session, unit.id, VENDOR_RMA_EVENT, f"{rma.number} shipped to {rma.vendor.name}: {line.reason}")
         variations.add(unit.variation_id)
