@@ -16,7 +16,7 @@ from app.domain.purchasing import landed, manifest, orders, views
 from app.domain.purchasing.views import PoView
 from app.ui.context import UiContext
 from app.ui.inventory.csv_io import ProblemsModel
-from app.ui.purchasing.common import Asks, money, say, selected_row, table, words
+from app.ui.purchasing.common import Asks, money, say, table, words
 from app.ui.purchasing.po_form import NewPoForm
 from app.ui.purchasing.po_models import lines_model, po_list_model, status_words, units_model
 from app.ui.purchasing.vendors_page import VendorsPage

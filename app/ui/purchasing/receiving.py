@@ -25,9 +25,9 @@ from app.domain.purchasing.views import PoView
 from app.ui.context import UiContext
 from app.ui.packing import feedback
 from app.ui.packing.keys import give_key, key_text
-from app.ui.purchasing import paperwork
 from app.ui.purchasing.banner import ReceivingBanner
 from app.ui.purchasing.common import Asks, no_focus, table
+from app.ui.purchasing.receiving_labels import ReceivingLabels
 from app.ui.purchasing.po_models import ScanRow, lines_model, scans_model, status_words
 from app.ui.serial_jobs import SerialJobs
 from app.ui.signin.gates import may
@@ -51,7 +51,7 @@ def _why_unexpected(refusal: str) -> str:
     return (core[len("Unexpected: "):] if core.startswith("Unexpected: ") else core).rstrip(".") + "."
 
 
-class ReceivingPage(QWidget):
+class ReceivingPage(ReceivingLabels, QWidget):
     verdict_shown = Signal(str, str)  # green / amber / red / info, the banner's text
     po_loaded = Signal(str)
 
@@ -270,35 +270,6 @@ class ReceivingPage(QWidget):
             text += " A manager signs in (Switch user) and scans it again."
         self._show(verdict, text)
         self._note(code, verdict, text)
-
-    def _print_label(self, code: str) -> None:
-        ctx = self._ctx
-
-        def said(words: str) -> None:
-            """The label's fate joins the unit's line in the scans list (a missing printer is a remark)."""
-            self.label_words[code] = words
-            rows, done = [], False
-            for row in self.scans.rows:
-                if not done and row.code == code and row.verdict in ("green", "amber"):
-                    row, done = ScanRow(row.code, row.verdict, f"{row.text} · {words}"), True
-                rows.append(row)
-            self.scans.set_rows(rows)
-
-        run_for(self, ctx.runner, lambda: paperwork.receiving_label_page(ctx, code),
-                lambda page: said(paperwork.print_page(ctx, page)), lambda exc: said(f"label not printed: {exc}"))
-
-    def save_last_label(self) -> None:
-        code = self.last_received
-        if code is None:
-            self._show("info", "Nothing received at this station yet: no label to save.", sound=False)
-            return
-        path = self._asks.save_pdf(self, "Save the receiving label", f"{code}.pdf")
-        if not path:
-            return
-        ctx = self._ctx
-        run_for(self, ctx.runner, lambda: paperwork.save_pdf(paperwork.receiving_label_page(ctx, code), path),
-                lambda _r: self._show("info", f"Label of {code} saved to {path}.", sound=False),
-                lambda exc: self._show("red", f"Label of {code} not saved: {exc}"))
 
     # --- showing ----------------------------------------------------------------------------
 
