@@ -225,10 +225,10 @@ class BackMarketTab(QWidget):
         self._columns_sized = True
         header = self.listings_view.horizontalHeader()
         for column in range(self.listings_model.columnCount()):
-            if column not in (1, 8):  # title and last error are elided, with tooltips
+            if column not in (1, 5, 7, 8):  # long texts are elided, with tooltips
                 self.listings_view.resizeColumnToContents(column)
-        header.resizeSection(1, 150)
-        header.resizeSection(7, min(max(header.sectionSize(7), 120), 180))  # mapped to
+        for column, width in ((1, 150), (5, 90), (7, 180)):  # title, calculated, mapped to
+            header.resizeSection(column, width)
 
     def _show_count(self) -> None:
         self.count.setText(f"{counted(self.listings_model.rowCount(), 'listing')} · {self._unmapped:,} not matched · "
