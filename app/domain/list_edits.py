@@ -40,6 +40,16 @@ def _clean(kind: ListKind, text: str) -> str:
     return cleaned
 
 
+def _refuse_built_in(kind: ListKind, row, doing: str) -> None:
+    """Purchasing moves units into these by name (app/domain/defaults.py): they keep their names."""
+    from app.domain.defaults import PURCHASING_STATUSES, UNGRADED
+
+    built_in = {Grade: (UNGRADED,), InventoryStatus: PURCHASING_STATUSES}.get(kind.model, ())
+    name = label(kind, row)
+    if name.lower() in {b.lower() for b in built_in}:
+        raise Conflict(f"{kind.title} {name} is used by purchasing and vendor returns by its name; it cannot be {doing}.")
+
+
 def _repoint(session: Session, kind: ListKind, old: str, new: str) -> list[str]:
     """Every setting naming `old` names `new` instead; returns the keys rewritten."""
     keys = setting_keys(kind)
@@ -63,6 +73,8 @@ def rename(session: Session, kind_key: str, old: str, new: str) -> Changes:
     row = required(session, kind, old)
     was = label(kind, row)
     new = _clean(kind, new)
+    if new.lower() != was.lower():
+        _refuse_built_in(kind, row, "renamed")
     other = find(session, kind, new)
     if other is not None and other.id != row.id:
         raise Conflict(f"There is already a {kind.what} “{label(kind, other)}” (names compare whatever their case); "
@@ -87,6 +99,7 @@ def delete(session: Session, kind_key: str, name: str) -> Changes:
     require(session, Permission.LISTS)
     kind = kind_of(kind_key)
     row = required(session, kind, name)
+    _refuse_built_in(kind, row, "deleted")
     _lock(session, kind, row)
     name = label(kind, row)
     used = usage(session, kind, row)
@@ -111,6 +124,7 @@ def merge(session: Session, kind_key: str, name: str, into: str) -> Changes:
     name, into = label(kind, row), label(kind, target)
     if row.id == target.id:
         raise InvalidInput(f"{kind.title} {name} cannot be merged into itself; choose another {kind.what}.")
+    _refuse_built_in(kind, row, "merged away")
     _lock(session, kind, row, target)
     if kind.model is OrderStatus:
         _refuse_different_flags(session, row, target)
@@ -205,8 +219,14 @@ def move(session: Session, kind_key: str, name: str, position: int) -> Changes:
     rows = list(session.scalars(select(kind.model).order_by(kind.model.position, kind.model.id)))
     if position < 1:
         raise InvalidInput(f"A position is 1 (first) to {len(rows)} (last), not {position}.")
+    if kind.model is Grade:
+        _refuse_built_in(kind, row, "moved: it stays last until diagnostics grade its units")
     rows.remove(row)
     rows.insert(min(position, len(rows) + 1) - 1, row)
+    if kind.model is Grade:  # Ungraded stays last (PRODUCT.md)
+        from app.domain.defaults import UNGRADED
+
+        rows.sort(key=lambda item: item.name.lower() == UNGRADED.lower())
     for number, item in enumerate(rows, start=1):
         if item.position != number:
             item.position = number

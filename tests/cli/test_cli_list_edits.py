@@ -37,7 +37,7 @@ def test_rename_reorder_merge_and_delete_from_the_command_line(cli):
     assert cli.run("define", "grade", "b", "--rename", "B+").stdout == "Grade B renamed to B+\n"
     out = cli.run("define", "status", "Available", "--rename", "Ready", "--position", "3").stdout.splitlines()
     assert out[0].startswith("Status Available renamed to Ready; setting backmarket.statuses")
-    assert out[1] == "Status Ready is number 3 of 8"
+    assert out[1] == "Status Ready is number 3 of 10"
     assert cli.json("settings", "get", "backmarket.statuses") == ["Ready"]
     cli.run("define", "warehouse", "Annexe")
     cli.run("define", "warehouse", "Annex")

@@ -36,13 +36,13 @@ def test_rename_a_grade_and_refuse_a_name_taken_whatever_its_case(db):
     with db.sessions.begin() as s:
         changes = list_edits.rename(s, "grade", "b", "B+")
     assert changes.message == "Grade B renamed to B+"
-    assert _names(db, Grade) == ["A+", "A", "B+", "C", "D"]
+    assert _names(db, Grade) == ["A+", "A", "B+", "C", "D", "Ungraded"]
     with db.reads() as s:
         assert s.scalar(select(Unit)).variation.grade.name == "B+"
     with db.sessions.begin() as s:
         with pytest.raises(Conflict, match="There is already a grade “A”.*merge B\\+ into it instead"):
             list_edits.rename(s, "grade", "B+", "a")
-        with pytest.raises(NotFound, match="Unknown grade “Z”. Known: A\\+, A, B\\+, C, D"):
+        with pytest.raises(NotFound, match="Unknown grade “Z”. Known: A\\+, A, B\\+, C, D, Ungraded"):
             list_edits.rename(s, "grade", "Z", "Y")
         with pytest.raises(InvalidInput, match="needs a name"):
             list_edits.rename(s, "grade", "C", "   ")
@@ -104,8 +104,10 @@ def test_delete_is_refused_with_the_reason_while_anything_uses_the_item(db):
     with db.sessions.begin() as s:
         assert list_edits.delete(s, "grade", "D").message == "Grade D deleted"
         list_edits.delete(s, "condition", "dp")
-        list_edits.delete(s, "status", "Vendor RMA")
-    assert _names(db, Grade) == ["A+", "A", "B", "C"]
+        list_edits.delete(s, "status", "Unavailable")
+        with pytest.raises(Conflict, match="Status Vendor RMA is used by purchasing and vendor returns by its name"):
+            list_edits.delete(s, "status", "Vendor RMA")
+    assert _names(db, Grade) == ["A+", "A", "B", "C", "Ungraded"]
 
 
 def test_merging_a_warehouse_moves_its_units_and_the_counted_setting_and_pushes_the_listings(db):
@@ -171,7 +173,7 @@ def test_merging_a_grade_joins_variations_that_meet_and_keeps_their_sku(db):
         assert s.scalar(select(OrderLine.variation_id)) == iphone_c.id
         assert s.get(Variation, vb) is None
         assert calculated_quantities(s)[s.scalar(select(Listing.id))].calculated == 1  # 2 units, 1 wanted
-        assert reference.names(s, Grade) == ["A+", "A", "C", "D"]
+        assert reference.names(s, Grade) == ["A+", "A", "C", "D", "Ungraded"]
     found = _drain(db)
     with db.reads() as s:
         assert found.listing_ids is None or s.scalar(select(Listing.id)) in found.listing_ids
@@ -225,10 +227,12 @@ def test_reorder_puts_an_item_at_a_position(db):
         list_edits.step(s, "order-status", "Refunded", -1)
         with pytest.raises(InvalidInput, match="Warehouses have no order to change"):
             list_edits.move(s, "warehouse", "Main", 1)
-        with pytest.raises(InvalidInput, match="A position is 1 \\(first\\) to 5"):
+        with pytest.raises(InvalidInput, match="A position is 1 \\(first\\) to 6"):
             list_edits.move(s, "grade", "A", 0)
         list_edits.move(s, "grade", "A+", 99)
-    assert _names(db, Grade) == ["D", "A", "B", "C", "A+"]
+        with pytest.raises(Conflict, match="Grade Ungraded is used by purchasing"):
+            list_edits.move(s, "grade", "Ungraded", 1)
+    assert _names(db, Grade) == ["D", "A", "B", "C", "A+", "Ungraded"]
     with db.reads() as s:
         from app.models import OrderStatus
 
@@ -284,7 +288,7 @@ def test_a_merge_never_sells_units_without_shipping_nor_strands_committed_ones(d
     from app.domain import fulfilment
 
     receive(db, make_imei(1))
-    receive(db, make_imei(2), status="Repair")
+    receive(db, make_imei(2), status="Unavailable")
     with db.sessions.begin() as s:
         number = orders.create_direct_order(s, "Buyer", [orders.LineRequest(1, variation_id=1)])[0].number
         other = orders.create_direct_order(s, "Other", [orders.LineRequest(1, variation_id=1)])[0].number
@@ -293,15 +297,18 @@ def test_a_merge_never_sells_units_without_shipping_nor_strands_committed_ones(d
         orders.set_order_status(s, other, "Cancelled")
     with db.sessions.begin() as s:
         with pytest.raises(Conflict, match="Sold is the status a unit takes when shipped \\(inventory.sold_status\\): "
-                                           "merging it with Repair would mix its units with the 1 unit of Repair"):
-            list_edits.merge(s, "status", "Repair", "Sold")
+                                           "merging it with Unavailable would mix its units with the 1 unit of Unavailable"):
+            list_edits.merge(s, "status", "Unavailable", "Sold")
         with pytest.raises(Conflict, match="merging it with Available would mix"):
             list_edits.merge(s, "status", "Sold", "Available")
-        with pytest.raises(Conflict, match="1 unit in Available is on open orders and Repair is not sellable"):
-            list_edits.merge(s, "status", "Available", "Repair")
+        with pytest.raises(Conflict, match="1 unit in Available is on open orders and Unavailable is not sellable"):
+            list_edits.merge(s, "status", "Available", "Unavailable")
         with pytest.raises(Conflict, match="Shipped is the status of a shipped order .* the 1 order of Cancelled"):
             list_edits.merge(s, "order-status", "Cancelled", "Shipped")
-        list_edits.merge(s, "status", "Vendor RMA", "Sold")  # nothing in it: as good as a delete
+        with pytest.raises(Conflict, match="Status Vendor RMA is used by purchasing"):
+            list_edits.merge(s, "status", "Vendor RMA", "Sold")
+        reference.define_status(s, "Spare", False)
+        list_edits.merge(s, "status", "Spare", "Sold")  # nothing in it: as good as a delete
     with db.reads() as s:
         assert reference.status(s, "Available") and reference.status(s, "Repair")
-        assert reference.names(s, InventoryStatus).count("Vendor RMA") == 0
+        assert reference.names(s, InventoryStatus).count("Spare") == 0

@@ -57,13 +57,13 @@ def test_enter_in_a_new_item_box_adds_it_and_keeps_the_dialog_open(qtbot, dialog
     qtbot.keyClicks(page.new_values[0], "B+")
     with qtbot.waitSignal(dialog.lists_loaded, timeout=10000):
         qtbot.keyClick(page.new_values[0], Qt.Key.Key_Return)
-    assert [r[0] for r in page.model.rows()][-1] == "B+"
+    assert [r[0] for r in page.model.rows()][-2:] == ["B+", "Ungraded"]  # Ungraded stays last
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     _select(page, "B+")
     page.corrections.rename_edit.setText("A-")
     with qtbot.waitSignal(dialog.lists_loaded, timeout=10000):
         qtbot.keyClick(page.corrections.rename_edit, Qt.Key.Key_Return)
-    assert [r[0] for r in page.model.rows()][-1] == "A-" and dialog.isVisible()
+    assert [r[0] for r in page.model.rows()][-2] == "A-" and dialog.isVisible()
     assert page.corrections.name == "A-"  # still selected under its new name
 
 
