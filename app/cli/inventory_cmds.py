@@ -12,6 +12,7 @@ from app.domain.catalog_view import catalog_rows
 from app.db import sqlite_path
 from app.domain.csv_export import export_inventory, export_inventory_file
 from app.domain.csv_import import CsvImportError, import_csv
+from app.domain.dates import counted
 
 
 def register(sub) -> None:
@@ -55,14 +56,15 @@ def cmd_import(args) -> int:
         # packing stations keep scanning while it runs. Ctrl+C cancels it with nothing imported.
         result = import_csv(db, path)
     except CsvImportError as exc:
-        print(f"refurbdesk: {len(exc.problems)} bad row(s) in {path.name}; nothing was imported:", file=sys.stderr)
+        print(f"refurbdesk: {counted(len(exc.problems), 'bad row')} in {path.name}; nothing was imported:", file=sys.stderr)
         for line, message in exc.problems:
             print(f"  line {line}: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         raise CliError("import interrupted; nothing was imported") from None
     publish(result.changes)
-    print(f"Imported {result.units} units ({result.new_products} new products, {result.new_variations} new variations).")
+    print(f"Imported {counted(result.units, 'unit')} ({counted(result.new_products, 'new product')}, "
+          f"{counted(result.new_variations, 'new variation')}).")
     return 0
 
 

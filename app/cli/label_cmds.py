@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.cli import CliError
 from app.cli.common import database
+from app.domain.dates import counted
 
 
 def register(sub) -> None:
@@ -62,11 +63,11 @@ def cmd_label(args) -> int:
     ensure_gui_app()
     if args.pdf:
         write_pdf(pages, args.pdf)
-        print(f"Saved {len(pages)} page(s) to {args.pdf}")
+        print(f"Saved {counted(len(pages), 'page')} to {args.pdf}")
         return 0
     try:
         print_pages(pages, args.printer or None)
     except PrinterUnavailable as exc:
         raise CliError(str(exc)) from None
-    print(f"Sent {len(pages)} page(s) to the printer")
+    print(f"Sent {counted(len(pages), 'page')} to the printer")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.cli.common import database, print_json
+from app.domain.dates import counted
 from app.domain.errors import InvalidInput
 
 NOTHING_WAITING = "Nothing waiting: every Back Market update was sent."
@@ -47,7 +48,7 @@ def cmd_outbox(args) -> int:
         with db.sessions.begin() as session:
             count = attention.retry(session, ids)
         if not args.json:
-            print(f"{count} Back Market update(s) will be sent again at the next sync." if count else NOTHING_WAITING)
+            print(f"{counted(count, 'Back Market update')} will be sent again at the next sync." if count else NOTHING_WAITING)
             return 0
     with db.reads() as session:
         items = attention.outbox_items(session, include_sent=args.all)

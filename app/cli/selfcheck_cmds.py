@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from app.domain.dates import counted
+
 
 def register(sub) -> None:
     p = sub.add_parser("self-check", help="check this installation: Qt, database, keyring, labels, serial ports")
@@ -40,7 +42,7 @@ def _serial_ports() -> str:
     from app.scanner.serial_reader import list_ports
 
     ports = list_ports()
-    return f"{len(ports)} serial port(s) found" + (f": {', '.join(p for p, _ in ports)}" if ports else "")
+    return f"{counted(len(ports), 'serial port')} found" + (f": {', '.join(p for p, _ in ports)}" if ports else "")
 
 
 def cmd_self_check(args) -> int:

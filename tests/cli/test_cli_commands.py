@@ -65,7 +65,7 @@ def test_import_bad_file_lists_every_bad_row_and_imports_nothing(cli, tmp_path):
     path.write_text(HEADER + "".join(rows))
     proc = cli.run("import-inventory", str(path), ok=False)
     assert proc.returncode == 1
-    assert "4 bad row(s) in bad.csv; nothing was imported" in proc.stderr
+    assert "4 bad rows in bad.csv; nothing was imported" in proc.stderr
     for line, words in [(3, "16 digits"), (4, "unknown grade “Q”"), (5, "also on line 2"), (6, "unknown warehouse “Attic”")]:
         assert f"line {line}: " in proc.stderr and words in proc.stderr
     assert cli.json("catalog", "--json") == []

@@ -57,10 +57,10 @@ def test_outbox_lists_retries_and_refuses(db, tmp_path):
         assert words in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
     assert cli.json("backmarket", "outbox", "--json") == listed  # the refusals changed nothing
 
-    assert "1 Back Market update(s)" in cli.run("backmarket", "outbox", "--retry", str(ids["failed"])).stdout
+    assert "1 Back Market update will" in cli.run("backmarket", "outbox", "--retry", str(ids["failed"])).stdout
     again = {i["id"]: i for i in cli.json("backmarket", "outbox", "--json")}
     assert (again[ids["failed"]]["state"], again[ids["failed"]]["attempts"]) == ("pending", 0)
-    assert "2 Back Market update(s)" in cli.run("backmarket", "outbox", "--retry", "all").stdout
+    assert "2 Back Market updates will" in cli.run("backmarket", "outbox", "--retry", "all").stdout
     with db.reads() as s:
         due = s.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.done_at.is_(None))).all()
     assert all(moment <= utcnow() for moment in due)

@@ -71,7 +71,7 @@ def test_init_creates_and_then_every_command_opens_it(tmp_path):
     target = tmp_path / "new folder" / "shop.sqlite3"
     cli = Cli(f"sqlite:///{target}", tmp_path / "data")
     assert "Database ready" in cli.run("init").stdout
-    assert "Imported 1 units" in cli.run("import-inventory", _csv(tmp_path)).stdout
+    assert "Imported 1 unit " in cli.run("import-inventory", _csv(tmp_path)).stdout
     assert sum(sum(v["units"].values()) for v in cli.json("catalog", "--json")) == 1
 
 

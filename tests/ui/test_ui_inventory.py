@@ -161,7 +161,7 @@ def test_csv_import_bad_file_shows_each_bad_row_and_imports_nothing(qtbot, ctx, 
     good.write_text(HEADER + f"{imei(1)},Apple,iPhone 13,A2633,Unlocked,128GB,Midnight,A,SC,Available,Main\n")
     with qtbot.waitSignal(tab.csv.finished) as blocker:
         tab.csv.import_file(str(good))
-    assert blocker.args[0].startswith("Imported 1 unit ")
+    assert blocker.args[0].startswith("Imported 1 unit from")
     assert tab.csv.progress_dialog is None and tab.csv.result_box.isVisible()
     tab.csv.result_box.close()
     assert catalog_rows(ctx.db.reads())[0]["units"] == {"Available": 1}

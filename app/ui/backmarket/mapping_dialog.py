@@ -27,6 +27,7 @@ from app.domain.permissions import Permission
 from app.ui.backmarket import queries
 from app.ui.context import UiContext
 from app.ui.signin import gates
+from app.ui.widgets.guard import run_for
 from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
@@ -205,8 +206,9 @@ class MappingDialog(QDialog):
             with db.reads() as session:
                 return queries.preview(session, pid, gid, cids, reserve, cap)
 
-        self._ctx.runner.run(work, lambda p: self._show_preview(generation, p.text),
-                             lambda e: self._show_preview(generation, f"Preview failed: {e}"))
+        # Guarded: the dialog may be gone (closed, deleted) before the preview comes back.
+        run_for(self, self._ctx.runner, work, lambda p: self._show_preview(generation, p.text),
+                lambda e: self._show_preview(generation, f"Preview failed: {e}"))
 
     def _show_preview(self, generation: int, text: str) -> None:
         if generation != self._generation:
