@@ -1,4 +1,8 @@
-"""Scan-to-verdict in the GUI: real key events → WedgeScanFilter → PackingTab → banner repainted.
+"""Scan-to-verdict on a lone PackingTab, idle between scans: the kindest case, kept to separate the
+tab's own cost from what the full window adds. The bench's headline `gui_scan_to_verdict_*` comes
+from bench/gui_window_bench.py (the main window, sync running, sounds on, 3 scans a second).
+
+Real key events → WedgeScanFilter → PackingTab → banner repainted.
 
     python -m bench.gui_scan_bench [DB_URL] [N]
 

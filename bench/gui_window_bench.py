@@ -32,6 +32,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.core import make_import_csv, percentile  # noqa: E402
+from bench.window_scanner import PacedScanner, wait_for  # noqa: E402
 
 PACE_MS = 333  # three scans a second
 TOKEN = "bench-window-token"
@@ -88,109 +89,6 @@ def _start_sandbox(db, workdir: Path) -> tuple[subprocess.Popen, str]:
     return process, url
 
 
-class _Scanner:
-    """Types codes into the window at a fixed pace and matches each verdict to its scan."""
-
-    def __init__(self, app, window, target) -> None:
-        self.app, self.window, self.target = app, window, target
-        self.started: dict[str, float] = {}
-        self.answered: dict[str, tuple[str, float]] = {}
-        self.commits: list[float] = []
-        self._timestamp = 10_000_000
-        window.packing.verdict_shown.connect(self._on_verdict)
-
-    def _on_verdict(self, kind: str, text: str) -> None:
-        packing = self.window.packing
-        packing.banner.repaint()  # count the paint the packer waits for, not only the setText
-        now = time.perf_counter()
-        code = next((c for c in self.started if c in text and c not in self.answered), None)
-        if code is not None:
-            self.answered[code] = (kind, now)
-            self.commits.append(packing.last_commit_ms)
-
-    def send(self, code: str) -> None:
-        from PySide6.QtCore import QEvent, Qt
-        from PySide6.QtGui import QKeyEvent
-        from PySide6.QtWidgets import QApplication
-
-        self._timestamp += 2000
-        ts = self._timestamp
-        self.started[code] = time.perf_counter()
-        for ch in code + "\r":
-            key = Qt.Key.Key_Return.value if ch == "\r" else ord(ch.upper())  # Qt's key codes are ASCII here
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "" if ch == "\r" else ch)
-                event.setTimestamp(ts)
-                QApplication.sendEvent(self.target, event)
-            ts += 4
-
-    def paced(self, codes: list[str], pace_ms: int, keep_going=lambda: True, timeout_s: float = 60.0) -> list[str]:
-        """Scan codes every pace_ms while keep_going(); wait for their verdicts. Returns the codes sent."""
-        from PySide6.QtCore import QEventLoop, QTimer
-
-        loop = QEventLoop()
-        sent: list[str] = []
-        todo = iter(codes)
-
-        def tick() -> None:
-            code = next(todo, None) if keep_going() else None
-            if code is None:
-                timer.stop()
-                return
-            sent.append(code)
-            self.send(code)
-
-        timer = QTimer(interval=pace_ms)
-        timer.timeout.connect(tick)
-        check = QTimer(interval=20)
-        check.timeout.connect(lambda: (not timer.isActive() and all(c in self.answered for c in sent)) and loop.quit())
-        timer.start()
-        check.start()
-        tick()
-        deadline = QTimer(singleShot=True)
-        deadline.timeout.connect(loop.quit)
-
-        def arm_deadline() -> None:  # once the last scan is sent, give the verdicts timeout_s
-            if not timer.isActive() and not deadline.isActive():
-                deadline.start(int(timeout_s * 1000))
-
-        check.timeout.connect(arm_deadline)
-        loop.exec()
-        timer.stop()
-        check.stop()
-        return sent
-
-    def summary(self, prefix: str, sent: list[str]) -> dict:
-        latencies = sorted((self.answered[c][1] - self.started[c]) * 1000.0 for c in sent if c in self.answered)
-        refused = [c for c in sent if c in self.answered and self.answered[c][0] != "ok"]
-        unanswered = [c for c in sent if c not in self.answered]
-        out = {
-            f"{prefix}_p95_ms": round(percentile(latencies, 95), 2) if latencies else None,
-            f"{prefix}_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
-            f"{prefix}_max_ms": round(latencies[-1], 2) if latencies else None,
-            f"{prefix}_scans": len(sent),
-            f"{prefix}_refused": len(refused),
-            f"{prefix}_unanswered": len(unanswered),
-        }
-        return out
-
-
-def _wait(app, done, timeout_s: float, what: str) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if done():
-        return
-    loop = QEventLoop()
-    poll = QTimer(interval=20)
-    poll.timeout.connect(lambda: done() and loop.quit())
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    poll.start()
-    loop.exec()
-    poll.stop()
-    if not done():
-        raise TimeoutError(f"bench: {what} did not happen within {timeout_s:.0f} s")
-
-
 def run_window_bench(url: str, scans: int = 200, import_rows: int = 100_000, pace_ms: int = PACE_MS,
                      log=lambda _m: None) -> dict:
     from PySide6.QtCore import QSettings
@@ -240,18 +138,18 @@ def run_window_bench(url: str, scans: int = 200, import_rows: int = 100_000, pac
         window.resize(1280, 800)
         window.show()
         started = time.perf_counter()
-        _wait(app, lambda: window.backmarket.listings_model.rowCount() > 0 and window.catalog.model.match_count > 0,
+        wait_for(app, lambda: window.backmarket.listings_model.rowCount() > 0 and window.catalog.model.match_count > 0,
               120, "the tabs loading")
         out["gui_window_tabs_loaded_s"] = round(time.perf_counter() - started, 2)
-        _wait(app, lambda: window.sync.running, 30, "the sync worker starting")
+        wait_for(app, lambda: window.sync.running, 30, "the sync worker starting")
         out["gui_scan_backmarket_listings"] = window.backmarket.listings_model.rowCount()
         window.tabs.setCurrentWidget(window.packing)
         target = window.packing.lines_view
-        scanner = _Scanner(app, window, target)
+        scanner = PacedScanner(app, window, target)
 
         def open_order(order_number: str) -> None:
             scanner.send(order_number)
-            _wait(app, lambda: window.packing.detail is not None and window.packing.detail.number == order_number,
+            wait_for(app, lambda: window.packing.detail is not None and window.packing.detail.number == order_number,
                   60, f"order {order_number} opening")
 
         open_order(number)
@@ -283,7 +181,7 @@ def run_window_bench(url: str, scans: int = 200, import_rows: int = 100_000, pac
             ctx.runner.busy or csv.progress_dialog is not None)
         sent2 = scanner.paced(codes2, pace_ms, keep_going=importing, timeout_s=120)
         outlasted = importing()
-        _wait(app, lambda: not importing(), 600, "the import ending")
+        wait_for(app, lambda: not importing(), 600, "the import ending")
         import_s = time.perf_counter() - import_started
         during = scanner.summary("scan_during_import", sent2)
         during["scan_during_import_failures"] = during.pop("scan_during_import_refused") + during.pop(
