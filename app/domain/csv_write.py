@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import exists, insert, select, text
+from sqlalchemy import exists, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,6 @@ def _chunks(items: list, size: int):
 
 def _products(session: Session, keys) -> dict[tuple, int]:
     cols = [getattr(Product, f) for f in PRODUCT_FIELDS]
-    from sqlalchemy import tuple_
     found: dict[tuple, int] = {}
     for chunk in _chunks(sorted(keys), 150):
         for row in session.execute(select(Product.id, *cols).where(tuple_(*cols).in_(chunk))):
