@@ -25,7 +25,7 @@ from app.models import (Commitment, OrderLine, Product, Unit, UnitCode, UnitEven
 from app.models.backmarket import Listing
 
 Progress = Callable[[int, int], None]
-HOLD_S = 0.04  # aim for write transactions this long on SQLite …
+HOLD_S = 0.05  # aim for write transactions this long on SQLite …
 GAP_S = 0.03  # … and leave the lock free this long after each, for the scans waiting on it
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 500, 100, 5000
 EVENT_DETAIL = "CSV import"
