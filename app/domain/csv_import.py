@@ -240,7 +240,7 @@ def _check_skus(session: Session, parsed: list[_Row], products, variations, prob
     return {key: sku for key, (sku, _) in chosen.items()}
 
 
-def _check_header(header: list[str], problems, rows_seen: int) -> None:
+def _check_header(header: list[str]) -> None:
     twice = sorted({c for c in header if c and header.count(c) > 1})
     if twice:
         raise CsvImportError([(1, f"column “{c}” appears more than once") for c in twice])
@@ -261,7 +261,7 @@ def check_file(session: Session, source: Source, cancel: CancelToken | None = No
     try:
         reader = RowReader(opened.lines(), problems)
         if reader.header:
-            _check_header(reader.header, problems, 0)
+            _check_header(reader.header)
         parsed = _parse(session, reader, problems, cancel)
     except OSError as exc:
         raise CsvImportError([(0, f"cannot read the file: {exc}")]) from None

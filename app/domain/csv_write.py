@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import exists, insert, select, text
+from sqlalchemy import exists, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from app.models import (Commitment, OrderLine, Product, Unit, UnitCode, UnitEven
 from app.models.backmarket import Listing
 
 Progress = Callable[[int, int], None]
-HOLD_S = 0.04  # aim for write transactions this long on SQLite …
+HOLD_S = 0.05  # aim for write transactions this long on SQLite …
 GAP_S = 0.03  # … and leave the lock free this long after each, for the scans waiting on it
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 500, 100, 5000
 EVENT_DETAIL = "CSV import"
@@ -47,7 +47,6 @@ def _chunks(items: list, size: int):
 
 def _products(session: Session, keys) -> dict[tuple, int]:
     cols = [getattr(Product, f) for f in PRODUCT_FIELDS]
-    from sqlalchemy import tuple_
     found: dict[tuple, int] = {}
     for chunk in _chunks(sorted(keys), 150):
         for row in session.execute(select(Product.id, *cols).where(tuple_(*cols).in_(chunk))):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,7 @@ from app.domain.changes import Changes
 from app.domain.codes import parse_unit_code
 from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
-from app.domain.catalog import PRODUCT_FIELDS
-from app.models import (Commitment, Grade, InventoryStatus, Order, OrderLine, OrderStatus, OutboxMessage, Product, Unit,
-                        UnitCode, UnitEvent, Variation)
+from app.models import Commitment, InventoryStatus, Order, OrderLine, OutboxMessage, Unit, UnitEvent, Variation
 from app.models.base import utcnow
 from app.domain.permissions import Permission, require
 from app.domain.dates import counted, day

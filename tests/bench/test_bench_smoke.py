@@ -10,7 +10,7 @@ from bench.__main__ import main, parse_args, run
 KEYS = (
     "scan_verdict_p50_ms", "scan_verdict_p95_ms", "scan_verdict_p99_ms", "scan_refusal_p95_ms",
     "quantities_all_listings_s", "quantities_all_listings_variation_mode_s", "quantities_after_scan_ms",
-    "import_100k_units_s", "floor_imei_lookup_p95_ms", "db_size_mb", "rss_mb", "build_s",
+    "import_1k_units_s", "floor_imei_lookup_p95_ms", "db_size_mb", "rss_mb", "build_s",
 )
 
 
@@ -27,6 +27,12 @@ def test_bench_smoke(tmp_path):
     assert results["build"]["variations"] == 200
     assert results["build"]["listings"] == 50
     assert results["import"]["units"] == 1000 and results["import_rows"] == 1000
+    assert not any("100k" in key for key in results)  # key names say the size that ran
+    assert results["quantities_all_listings_s"] == results["quantities_all_listings"]["first_s"]  # cold run
+    assert results["durability"]["sqlite_synchronous"] == "NORMAL"
+    during = results["scan_during_import"]
+    assert during["import_units"] == 1000 and during["import_error"] is None
+    assert results["scan_during_import_failures"] == 0 and during["failed"] == []
     scans = results["scans"]
     assert scans["ok"]["n"] >= 20
     assert scans["unexpected"] == []
@@ -47,3 +53,10 @@ def test_bench_keys_get_pg_prefix_on_postgresql(monkeypatch):
     assert results["pg_scan_verdict_p95_ms"] == 1.0
     assert "scan_verdict_p95_ms" not in results
     assert results["database"] == "postgresql"
+
+
+def test_sized_key_names():
+    from bench.keys import import_key, size_tag, sync_full_key
+
+    assert [size_tag(n) for n in (1_000_000, 100_000, 10_000, 2_500)] == ["1m", "100k", "10k", "2500"]
+    assert import_key(100_000) == "import_100k_units_s" and sync_full_key(2_000) == "sync_full_2k_listings_s"

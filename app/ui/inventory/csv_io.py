@@ -99,6 +99,7 @@ class CsvTransfer(QObject):
         self.cancel_token = cancel
         dialog = QProgressDialog(f"Checking {name}…", "Cancel import", 0, 0, self._parent)
         dialog.setWindowTitle("Import inventory")
+        dialog.setMinimumWidth(460)  # the label changes while it runs: the dialog keeps its size
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
