@@ -30,9 +30,9 @@ def test_bench_smoke(tmp_path):
     assert not any("100k" in key for key in results)  # key names say the size that ran
     assert results["quantities_all_listings_s"] == results["quantities_all_listings"]["first_s"]  # cold run
     assert results["durability"]["sqlite_synchronous"] == "NORMAL"
-    during = results["scan_during_import"]
+    during = results["service_scan_during_import"]
     assert during["import_units"] == 1000 and during["import_error"] is None
-    assert results["scan_during_import_failures"] == 0 and during["failed"] == []
+    assert results["service_scan_during_import_failures"] == 0 and during["failed"] == []
     scans = results["scans"]
     assert scans["ok"]["n"] >= 20
     assert scans["unexpected"] == []
