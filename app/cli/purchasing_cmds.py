@@ -1,4 +1,4 @@
-"""vendor add · po create/place/manifest/receive/show/list/landed-cost/close/cancel · import-diagnostics"""
+"""vendor add/edit · po create/place/manifest/receive/show/list/landed-cost/close/cancel · import-diagnostics"""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def register(sub) -> None:
     q.add_argument("name")
     q.add_argument("--contact", default="")
     q.set_defaults(handler=cmd_vendor_add)
+    q = vsub.add_parser("edit", help="rename a vendor or change its contact (a manager)")
+    q.add_argument("name")
+    q.add_argument("--name", dest="new_name", metavar="NEW", help="the vendor's new name")
+    q.add_argument("--contact", metavar="TEXT", help="the new contact ('' clears it)")
+    q.set_defaults(handler=cmd_vendor_edit)
     q = vsub.add_parser("list", help="every vendor")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_vendor_list)
@@ -99,6 +104,17 @@ def cmd_vendor_add(args) -> int:
     with db.sessions.begin() as s:
         info, _ = vendors.add_vendor(s, args.name, args.contact)
     print(f"Vendor {info.name}")
+    return 0
+
+
+def cmd_vendor_edit(args) -> int:
+    from app.domain.purchasing import vendors
+
+    db = database(args)
+    with db.sessions.begin() as s:
+        info, changes = vendors.update_vendor(s, args.name, new_name=args.new_name, contact=args.contact)
+    publish(changes)
+    print(f"Vendor {info.name}" + (f"  ({info.contact})" if info.contact else ""))
     return 0
 
 
