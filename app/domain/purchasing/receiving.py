@@ -27,6 +27,7 @@ from app.domain.codes import CodeKind, parse_unit_code
 from app.domain.errors import Conflict, DomainError, InvalidInput, NotFound, ScanRefused
 from app.domain.permissions import Permission, allowed, require
 from app.domain.purchasing import common, orders
+from app.domain.purchasing.approval import Approval, verify
 from app.domain.station import Actor, current_actor
 from app.models import ManifestRow, PurchaseOrder, PurchaseOrderLine, PoReceipt, UnitCode, Warehouse
 
@@ -94,11 +95,14 @@ def line_name(line: PurchaseOrderLine) -> str:
 
 def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexpected: bool = False,
                  line_id: int | None = None, warehouse: str | None = None, status: str = common.INCOMING,
-                 actor: Actor | None = None) -> ReceiveOutcome:
+                 actor: Actor | None = None, approved_by: Approval | None = None) -> ReceiveOutcome:
     """Receive one scanned IMEI/serial onto a PO. Refusals raise (DomainError with `reason`:
-    invalid_code, duplicate, po_status, unexpected, over_receipt, unknown_line); `verdict_of` gives
-    their colour. `line_id` puts the unit on that line (an amber unit accepted to a line)."""
+    invalid_code, duplicate, po_status, unexpected, over_receipt, unknown_line, approval);
+    `verdict_of` gives their colour. `line_id` puts the unit on that line (an amber unit accepted to
+    a line). `approved_by`: a manager's name+PIN or badge lets this one scan over-receive at a
+    packer's station, recorded in the unit's history (checked first: a wrong PIN is counted)."""
     require(session, Permission.RECEIVE)
+    approver = verify(session, approved_by, Permission.OVER_RECEIVE, "an over-receipt") if approved_by else None
     parsed = parse_unit_code(raw_code)
     code = parsed.value
     target = reference.status(session, status)
@@ -121,7 +125,7 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
     counts = line_counts(session, po.id)
     line = _pick_line(po, counts, line_id if line_id is not None else (row.po_line_id if row else None))
     over = counts.get(line.id, 0) >= line.quantity
-    if over and not allowed(session, Permission.OVER_RECEIVE):
+    if over and approver is None and not allowed(session, Permission.OVER_RECEIVE):
         raise ScanRefused(f"Line {line_number(po, line)} of {po.number} ({line_name(line)}) is complete "
                           f"({counts.get(line.id, 0)}/{line.quantity}): receiving more needs a manager.",
                           reason="over_receipt")
@@ -133,7 +137,8 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
     cost = row.cost if row is not None and row.cost is not None else line.unit_cost
     warehouse = warehouse or session.scalar(select(Warehouse.name).order_by(Warehouse.id).limit(1)) or "Main"
     number = line_number(po, line)
-    flags = (" · unexpected" if unexpected else "") + (" · over-receipt" if over else "")
+    approval = f" approved by {approver.name}" if over and approver is not None else ""
+    flags = (" · unexpected" if unexpected else "") + (f" · over-receipt{approval}" if over else "")
     unit, changes = inventory.receive_unit(
         session, inventory.Receipt(product, grade, (), status, warehouse, cost=cost),
         **({"imei": code} if parsed.kind is CodeKind.IMEI else {"serial": code}),
@@ -147,7 +152,7 @@ def receive_scan(session: Session, po_number: str, raw_code: str, *, allow_unexp
     done = counts.get(line.id, 0) + 1
     verdict = AMBER if unexpected else GREEN
     said = ("Unexpected unit accepted: " if unexpected else "Received ") + f"{code} → {po.number} line {number} " \
-        f"({product.display_name} · {grade}) {done}/{line.quantity}" + (" — over-receipt" if over else "")
+        f"({product.display_name} · {grade}) {done}/{line.quantity}" + (f" — over-receipt{approval}" if over else "")
     return ReceiveOutcome(verdict, said, code, unit.id, po.number, line.id, number, product.display_name, grade,
                           unexpected, over, done, line.quantity, changes)
 
