@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,9 @@ from app.cli.common import database, print_json, publish
 from app.cli.purchasing_json import plain
 from app.domain.csv_import import CsvImportError
 from app.domain.errors import DomainError
+
+
+APPROVER_PIN_ENV = "REFURBDESK_APPROVER_PIN"
 
 
 def register(sub) -> None:
@@ -55,6 +59,8 @@ def register(sub) -> None:
     q.add_argument("--allow-unexpected", action="store_true", help="accept codes not on the manifest (flagged)")
     q.add_argument("--line", type=int, metavar="N", help="put the units on line N (as `po show` numbers them)")
     q.add_argument("--warehouse")
+    q.add_argument("--approved-by", metavar="NAME", help="a manager approves this one over-receipt; their PIN is "
+                   f"read from stdin or {APPROVER_PIN_ENV}")
     q.set_defaults(handler=cmd_po_receive)
     q = psub.add_parser("show", help="a PO with received vs expected per line")
     q.add_argument("po")
@@ -195,6 +201,7 @@ def cmd_po_receive(args) -> int:
     from app.domain.purchasing import receiving
 
     codes = args.scan or receiving.codes_from_csv(read_text(args.csv))
+    approval = _approval(args, codes)
     db = database(args)
     line_id = None
     if args.line is not None:
@@ -205,13 +212,33 @@ def cmd_po_receive(args) -> int:
         try:
             with db.sessions.begin() as s:
                 outcome = receiving.receive_scan(s, args.po, code, allow_unexpected=args.allow_unexpected,
-                                                 line_id=line_id, warehouse=args.warehouse)
+                                                 line_id=line_id, warehouse=args.warehouse, approved_by=approval)
             publish(outcome.changes)
             print(f"{'OK' if outcome.verdict == receiving.GREEN else 'UNEXPECTED'} {outcome.message}")
         except DomainError as exc:
             failed += 1
             print(f"refurbdesk: {code}: {exc}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _approval(args, codes: list[str]):
+    """The manager's approval of `--approved-by NAME` for one scanned code, with their PIN."""
+    from app.cli.operator import ask_secret
+    from app.domain.purchasing.approval import Approval
+
+    if not args.approved_by:
+        return None
+    if args.scan is None or len(codes) != 1:
+        raise CliError("--approved-by approves one unit: give exactly one --scan CODE")
+    pin = os.environ.get(APPROVER_PIN_ENV)
+    if pin is None:
+        if sys.stdin is not None and sys.stdin.isatty():
+            pin = ask_secret(f"PIN for {args.approved_by.strip()} (approving an over-receipt): ")
+        else:
+            pin = sys.stdin.readline() if sys.stdin is not None else ""
+    if not pin.strip():
+        raise CliError(f"no PIN for {args.approved_by.strip()}: give it on stdin or in {APPROVER_PIN_ENV}")
+    return Approval(args.approved_by, pin.strip())
 
 
 def cmd_po_show(args) -> int:
