@@ -109,7 +109,7 @@ def test_over_receipt_is_refused_for_a_packer_and_taken_from_a_manager(qtbot, db
     assert scan(qtbot, page, imei(1))[0] == "green"
     verdict, text = scan(qtbot, page, imei(2))
     assert verdict == "red" and "is complete (1/1): receiving more needs a manager" in text
-    assert text.endswith("A manager signs in (Switch user) and scans it again.")
+    assert text.endswith("A manager approves it (Manager approves…) or signs in and scans it again.")
     sign_in(db, "Max")
     verdict, text = scan(qtbot, page, imei(2))
     assert verdict == "green" and text.endswith("2/1 — over-receipt")

@@ -25,6 +25,7 @@ from app.domain.purchasing.views import PoView
 from app.ui.context import UiContext
 from app.ui.packing import feedback
 from app.ui.packing.keys import give_key, key_text
+from app.ui.purchasing.approval_strip import ApprovalStrip
 from app.ui.purchasing.banner import ReceivingBanner
 from app.ui.purchasing.common import Asks, no_focus, table
 from app.ui.purchasing.receiving_labels import ReceivingLabels
@@ -61,6 +62,7 @@ class ReceivingPage(ReceivingLabels, QWidget):
         self._ctx = ctx
         self._asks = asks or Asks()
         self._writes = SerialJobs(ctx.runner)
+        self._last_try: tuple[str, bool, int | None] = ("", False, None)
         self._closed = False
         self.po: PoView | None = None
         self.pending_code: str | None = None  # the amber unit waiting for accept / set aside
@@ -131,6 +133,9 @@ class ReceivingPage(ReceivingLabels, QWidget):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.amber_bar)
+        self.approval = ApprovalStrip(self)
+        self.approval.approved.connect(self._receive_approved)
+        layout.addWidget(self.approval)
         layout.addWidget(split, 1)
         self._show_amber(False)
         self.reload_pos()
@@ -209,6 +214,10 @@ class ReceivingPage(ReceivingLabels, QWidget):
             return True
         if self.po is None:
             return False
+        if self.approval.asking:  # the manager scans their badge to approve the waiting unit
+            self.approval.badge(code)
+            return True
+        self.approval.dismiss()  # the next unit: the over-receipt offer lapses
         if self.pending_code is not None and self.pending_code != code:
             self._note(self.pending_code, "set aside", "not received: the next unit was scanned before it was accepted")
             self.set_aside.append(self.pending_code)
@@ -234,21 +243,31 @@ class ReceivingPage(ReceivingLabels, QWidget):
         self._note(code, "set aside", "not received — set aside for quarantine")
         self._show("info", f"{code} set aside for quarantine — not received. Scan the next unit.", sound=False)
 
-    def _receive(self, code: str, *, allow_unexpected: bool = False, line_id: int | None = None) -> None:
+    def _receive(self, code: str, *, allow_unexpected: bool = False, line_id: int | None = None,
+                 approved_by: Any = None) -> None:
         number, db = self.po.number, self._ctx.db
+        self._last_try = (code, allow_unexpected, line_id)
 
         def work() -> Any:
             with db.sessions.begin() as session:
                 return receiving.receive_scan(session, number, code, allow_unexpected=allow_unexpected,
-                                              line_id=line_id)
+                                              line_id=line_id, approved_by=approved_by)
 
         self._writes.submit(work, self._on_received, lambda exc: self._on_refused(code, exc))
+
+    def _receive_approved(self, approval) -> None:
+        """A manager approved the waiting over-receipt: receive that one unit as it was scanned."""
+        code, allow_unexpected, line_id = self._last_try
+        if self.po is None or code != self.approval.code:
+            return
+        self._receive(code, allow_unexpected=allow_unexpected, line_id=line_id, approved_by=approval)
 
     def _on_received(self, outcome: receiving.ReceiveOutcome) -> None:
         if not self._alive():
             return
         self.pending_code = None
         self.last_received = outcome.code
+        self.approval.dismiss()
         self._show_amber(False)
         self._show(outcome.verdict, outcome.message)
         self._note(outcome.code, outcome.verdict, outcome.message)
@@ -267,7 +286,12 @@ class ReceivingPage(ReceivingLabels, QWidget):
             self._show_amber(True)
             text = f"Unexpected — accept to a line or quarantine: {_why_unexpected(text)}"
         elif getattr(exc, "reason", "") == "over_receipt" and not may(Permission.OVER_RECEIVE):
-            text += " A manager signs in (Switch user) and scans it again."
+            text += " A manager approves it (Manager approves…) or signs in and scans it again."
+            self.approval.offer(code)
+        elif self.approval.asking and code == self.approval.code and text.startswith("Not approved"):
+            self.approval.refused(text)
+        elif self.approval.code == code:
+            self.approval.dismiss()  # refused for another reason (a duplicate by now): nothing to approve
         self._show(verdict, text)
         self._note(code, verdict, text)
 
