@@ -42,3 +42,32 @@ def test_a_receiving_station_receives_and_grades_on_the_least_privilege_role(pg_
     with pytest.raises(ProgrammingError, match="permission denied"):
         with packing_role.sessions.begin() as s:
             s.execute(text("UPDATE vendor_rma_lines SET open = false"))
+
+
+def test_a_managers_approval_works_on_the_least_privilege_role(pg_db, packing_role):  # noqa: F811
+    """A manager's PIN approving an over-receipt at a receiving station, wrong PIN counted, both
+    on the packing role's grants; a packer may not rename a vendor even past the app."""
+    from app.domain.purchasing.approval import Approval
+
+    with pg_db.sessions.begin() as s:
+        users.add_user(s, "Ada", "admin", "9876")
+        set_operator(users.authenticate(s, "Ada", "9876"))
+        users.add_user(s, "Sam", "packer", "1234")
+        users.add_user(s, "Max", "manager", "2345")
+        vendors.add_vendor(s, "PhoneLots")
+        po = orders.create_po(s, "PhoneLots", [orders.parse_line(
+            "manufacturer=Apple,model=iPhone 12,capacity=64GB,color=Black,qty=1,cost=180")]).number
+    with packing_role.sessions.begin() as s:
+        set_operator(users.authenticate(s, "Sam", "1234"))
+    with packing_role.sessions.begin() as s:
+        receiving.receive_scan(s, po, make_imei(1))
+    with pytest.raises(users.DomainError, match="Wrong PIN for Max"):
+        with packing_role.sessions.begin() as s:
+            receiving.receive_scan(s, po, make_imei(2), approved_by=Approval("Max", "0000"))
+    with packing_role.sessions.begin() as s:
+        over = receiving.receive_scan(s, po, make_imei(2), approved_by=Approval("Max", "2345"))
+    assert over.message.endswith("over-receipt approved by Max")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        with packing_role.sessions.begin() as s:
+            s.execute(text("UPDATE vendors SET name = 'X'"))
+    set_operator(None)
