@@ -123,6 +123,25 @@ class BackMarketTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
+        self._page = self.pages.currentIndex()
+        self.pages.currentChanged.connect(self._page_changed)
+
+    def _page_changed(self, index: int) -> None:
+        """Leaving Settings with unsaved changes asks first, in place (Save / Discard / Stay)."""
+        left, self._page = self._page, index
+        if self.pages.widget(left) is not self.settings_panel or index == left:
+            return
+        go = lambda: self.pages.setCurrentIndex(index)  # noqa: E731
+        if self.settings_panel.ask_before_leaving(go, f"going to {self.pages.tabText(index)}"):
+            self.pages.setCurrentIndex(left)  # back to the form while it asks (left is Settings: not asked again)
+
+    def ask_before_leaving(self, then, where: str = "leaving") -> bool:
+        """The main window asks this before leaving the tab or closing: True when the settings have
+        unsaved changes (the strip now asks and `then` runs once saved or discarded)."""
+        if not self.settings_panel.has_unsaved_changes():
+            return False
+        self.pages.setCurrentWidget(self.settings_panel)
+        return self.settings_panel.ask_before_leaving(then, where)
 
     # --- the interface the main window uses ------------------------------------------------
 
@@ -249,8 +268,9 @@ class BackMarketTab(QWidget):
     def _on_changes(self, changes: object) -> None:
         if self._closed or not isinstance(changes, Changes):
             return
+        if changes.settings or changes.catalog:  # lists renamed or deleted too: shown at once, unsaved edits kept
+            self.settings_panel.refresh_choices()
         if changes.settings:
-            self.settings_panel.reload()
             self.shipping_panel.reload()
         if changes.catalog or changes.settings:
             self.reload()
