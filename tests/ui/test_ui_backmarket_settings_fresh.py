@@ -150,3 +150,44 @@ def test_leaving_the_settings_page_with_unsaved_changes_asks_save_discard_or_sta
 def test_nothing_unsaved_leaves_without_asking(qtbot, tab) -> None:
     tab.pages.setCurrentIndex(0)
     assert tab.pages.currentIndex() == 0 and not tab.settings_panel.unsaved_strip.isVisible()
+
+
+@pytest.fixture
+def window(qtbot, qapp, ctx, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(ctx, geometry=QSettings(str(tmp_path / "geometry.ini"), QSettings.Format.IniFormat),
+                     station_path=tmp_path / "station.json")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close_now()
+
+
+def test_leaving_the_back_market_tab_or_closing_with_unsaved_settings_asks_first(qtbot, window, db) -> None:
+    tab = window.backmarket
+    panel, strip = tab.settings_panel, tab.settings_panel.unsaved_strip
+    window.tabs.setCurrentWidget(tab)
+    tab.pages.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.state_combos["1"].count() > 0, timeout=5000)
+    panel.interval.setValue(panel.interval.value() + 30)
+
+    window.tabs.setCurrentWidget(window.catalog)
+    assert window.tabs.currentWidget() is tab and strip.isVisible()
+    assert "going to Catalog" in strip.text.text()
+    strip.stay_button.click()
+    assert window.tabs.currentWidget() is tab and not strip.isVisible()
+
+    window.close()  # Quit, or the window's close button
+    assert window.isVisible() and strip.isVisible() and "closing RefurbDesk" in strip.text.text()
+    assert tab.pages.currentWidget() is panel
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=5000)
+    window.grab().save("/tmp/bmpanel-close-strip-1024.png")
+    strip.discard_button.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    with db.reads() as s:
+        assert settings.get(s, "backmarket.interval_seconds") == panel.interval.value()  # discarded: the saved value
