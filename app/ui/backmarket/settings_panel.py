@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import settings
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.sync import config, platforms, secrets
+from app.sync import platforms
 from app.ui.backmarket import queries
 from app.ui.backmarket.mapping_switch import MappingSwitchStrip
+from app.ui.backmarket.settings_checks import FIELD_LABELS, in_form_words, validate  # noqa: F401 (imported from here)
+from app.ui.backmarket.token_box import TokenBox
 from app.ui.backmarket.unsaved import LIST_KEYS, STATES_KEY, UnsavedStrip, checked, checked_ids, checklist, merged
 from app.ui.context import UiContext
-from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
@@ -46,59 +45,6 @@ _OK = "color: #1e7e34; font-weight: bold;"
 _BAD = "color: #c62828; font-weight: bold;"
 _PENDING = "color: #8a5a00; font-weight: bold;"
 UNSAVED = "Unsaved changes"
-
-
-TOKEN_PLACEHOLDER = "paste the API token from the Back Market Back Office"
-
-
-def _read_token_state(db) -> tuple[object, secrets.SecretStoreUnavailable | None]:
-    """Where the token comes from, and whether this computer can store one (asked even when the
-    environment variable supplies it, to say it is used instead). Off the GUI thread: a keyring blocks."""
-    problem = secrets.store_problem()
-    try:
-        state: object = config.token_state(db)
-    except Exception as exc:  # noqa: BLE001 — shown in words by _show_token_state
-        state = exc
-    return state, problem
-
-
-# The form's words for the setting names the domain's refusals start with.
-FIELD_LABELS = {
-    "backmarket.api_url": "Custom address", "backmarket.market": "Market", "backmarket.platform": "Platform",
-    "backmarket.mapping": "Listings map by", "backmarket.customer_name": "Customer is",
-    "backmarket.since_days": "First import looks back", "backmarket.interval_seconds": "Full sync every",
-    "backmarket.order_states": "Order state", "backmarket.statuses": "Counted inventory statuses",
-    "backmarket.warehouses": "Counted warehouses",
-}
-
-
-def in_form_words(message: str) -> str:
-    """A domain refusal ("backmarket.api_url: …") with the setting named as the form names it."""
-    for key, label in FIELD_LABELS.items():
-        if message.startswith(key):
-            return label + message[len(key):]
-    return message
-
-
-def validate(values: dict[str, Any]) -> str | None:
-    """What is wrong with these settings, in words; None when they can be saved.
-
-    The same checks as `refurbdesk settings set` and `backmarket configure` (settings.check); the
-    names are checked against the lists again when the save reaches the database.
-    """
-    for key, value in values.items():
-        try:
-            settings.check(key, value)
-        except DomainError as exc:
-            return in_form_words(str(exc))
-    url = values["backmarket.api_url"]
-    market = values["backmarket.market"]
-    if market and not url and platforms.MARKET_PLATFORM[market] != values["backmarket.platform"]:
-        return (f"Market {market} is on the {platforms.MARKET_PLATFORM[market].upper()} platform, "
-                f"not {values['backmarket.platform'].upper()}: a token works on one platform only.")
-    if not values["backmarket.statuses"]:
-        return "Tick at least one inventory status that counts towards the quantities."
-    return None
 
 
 class BackMarketSettingsPanel(QWidget):
@@ -118,30 +64,13 @@ class BackMarketSettingsPanel(QWidget):
         self.reload()
 
     def _build(self) -> None:
-        # Token: pasted once, kept in the keyring, never shown again.
-        self.token_state = QLabel(objectName="token_state")
-        self.token_state.setWordWrap(True)
-        self.token_help = QLabel(objectName="token_help")  # what IT can do when there is no password store
-        self.token_help.setWordWrap(True)
-        self.token_help.setStyleSheet("color: #424242;")
-        self.token_help.hide()
-        self.token_edit = QLineEdit(objectName="token_edit")
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
-        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
-        self.store_button = QPushButton("Store token", objectName="store_token")
-        self.replace_button = QPushButton("Replace token…", objectName="replace_token")
-        self.store_button.clicked.connect(self.store_token)
-        self.replace_button.clicked.connect(self._show_token_entry)
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token_edit, 1)
-        token_row.addWidget(self.store_button)
-        token_row.addWidget(self.replace_button)
-        token_box = QGroupBox("API token")
-        token_layout = QVBoxLayout(token_box)
-        token_layout.addWidget(self.token_state)
-        token_layout.addWidget(self.token_help)
-        token_layout.addLayout(token_row)
+        self.token_box = TokenBox(self._ctx)  # pasted once, kept in the keyring, never shown again
+        self.token_box.said.connect(lambda text, ok: self._say(text, ok=ok))
+        self.token_box.changed.connect(self.token_changed)
+        box = self.token_box  # the names the tests and the first-run list use
+        self.token_state, self.token_help, self.token_edit = box.token_state, box.token_help, box.token_edit
+        self.store_button, self.replace_button, self.store_token = box.store_button, box.replace_button, box.store_token
+        self._refresh_token_state = box.refresh
 
         self.platform = QComboBox(objectName="platform")
         for key, label in PLATFORMS:
@@ -215,7 +144,7 @@ class BackMarketSettingsPanel(QWidget):
         content = QWidget()
         grid = QHBoxLayout(content)
         left, right = QVBoxLayout(), QVBoxLayout()
-        left.addWidget(token_box)
+        left.addWidget(self.token_box)
         left.addWidget(connection)
         left.addStretch(1)
         right.addWidget(states)
@@ -457,99 +386,6 @@ class BackMarketSettingsPanel(QWidget):
     def _stay(self) -> None:
         self.unsaved_strip.hide()
         self._leave_then = None
-
-    # --- the token ---------------------------------------------------------------------------
-
-    def store_token(self) -> None:
-        token = self.token_edit.text().strip()
-        if not token:
-            self._say("Paste the token first.", ok=False)
-            return
-        self.token_edit.clear()  # the token never stays on screen, whatever happens next
-        db = self._ctx.db
-
-        def work() -> None:
-            config.store_token(db, token)  # for this database and its current address
-
-        def done(_result) -> None:
-            self._say("Token stored in this computer's keyring ✓", ok=True)
-            self._refresh_token_state()
-            self._ctx.events.publish(Changes.of(settings=True, message="Back Market token stored"))
-            self.token_changed.emit()
-
-        def failed(exc: Exception) -> None:
-            text = str(exc) if isinstance(exc, DomainError) else f"The token could not be stored ({type(exc).__name__})."
-            self._say(text, ok=False)
-            self._refresh_token_state()
-
-        self._ctx.runner.run(work, done, failed)
-
-    def _refresh_token_state(self) -> None:
-        # A keyring can block for seconds (a locked wallet, a slow D-Bus): never on the GUI thread.
-        self._token_checks = getattr(self, "_token_checks", 0) + 1
-        check = self._token_checks
-        if check == 1:
-            self.token_state.setText("Checking the keyring…")
-            for widget in (self.token_edit, self.store_button, self.replace_button):
-                widget.setVisible(False)
-
-        def shown(state) -> None:
-            if check == self._token_checks:  # an older answer must not overwrite a newer one
-                self._show_token_state(state)
-
-        db = self._ctx.db
-        run_for(self, self._ctx.runner, lambda: _read_token_state(db), shown, shown)
-
-    def _show_token_state(self, answer) -> None:
-        state, problem = answer if isinstance(answer, tuple) else (answer, None)
-        if isinstance(state, secrets.SecretStoreUnavailable):
-            state, problem = None, problem or state
-        if problem is not None and state == "environment":
-            self._token_view(f"Using the token from {secrets.ENV_VAR} ✓ — this computer has no password store, so "
-                             "that token is used instead of a stored one.", stored=True, ok=True)
-            self.replace_button.setVisible(False)  # nowhere to store another
-            return
-        if problem is not None:
-            self._token_view("No password store on this computer: the Back Market token cannot be stored here.",
-                             stored=False, ok=False,
-                             help_text=secrets.what_it_can_install() if problem.missing else str(problem))
-            self.store_button.setEnabled(False)
-            self.token_edit.setEnabled(False)
-            self.token_edit.setPlaceholderText("no password store on this computer — see above")
-            return
-        if isinstance(state, DomainError):
-            self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
-            return
-        if isinstance(state, Exception):
-            self._token_view(f"The keyring could not be read ({type(state).__name__}).", stored=False, ok=False)
-            return
-        if state == "environment":
-            self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)
-        elif state == "keyring":
-            self._token_view("token stored ✓", stored=True, ok=True)
-        elif state == "set_again":
-            self._token_view("The token must be set again for this database and address: the one stored was "
-                             "for another copy of this database or another address.", stored=False, ok=False)
-        else:
-            self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
-
-    def _token_view(self, text: str, *, stored: bool, ok: bool, help_text: str = "") -> None:
-        self.token_state.setText(text)
-        self.token_state.setStyleSheet(_OK if ok else _BAD)
-        self.token_help.setText(help_text)
-        self.token_help.setVisible(bool(help_text))
-        self.store_button.setEnabled(True)
-        self.token_edit.setEnabled(True)
-        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
-        self.token_edit.setVisible(not stored)
-        self.store_button.setVisible(not stored)
-        self.replace_button.setVisible(stored)
-
-    def _show_token_entry(self) -> None:
-        self.token_edit.setVisible(True)
-        self.store_button.setVisible(True)
-        self.replace_button.setVisible(False)
-        self.token_edit.setFocus()
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.message.setText(text)
