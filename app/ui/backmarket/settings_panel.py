@@ -7,27 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.errors import DomainError
-from app.sync import platforms
 from app.ui.backmarket import queries
 from app.ui.backmarket.mapping_switch import MappingSwitchStrip
 from app.ui.backmarket.settings_checks import FIELD_LABELS, in_form_words, validate  # noqa: F401 (imported from here)
+from app.ui.backmarket.settings_form import PLATFORMS, STATE_LABELS, build_groups  # noqa: F401 (imported from here)
 from app.ui.backmarket.token_box import TokenBox
 from app.ui.backmarket.unsaved import LIST_KEYS, STATES_KEY, UnsavedStrip, checked, checked_ids, checklist, merged
 from app.ui.context import UiContext
@@ -35,12 +21,6 @@ from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = (("eu", "Europe (backmarket.fr)"), ("us", "United States (backmarket.com)"), ("ap", "Asia-Pacific (backmarket.co.jp)"))
-STATE_LABELS = (
-    ("0", "0 · new, not paid yet"), ("10", "10 · payment pending"), ("1", "1 · paid, to accept"),
-    ("3", "3 · accepted, to ship"), ("9", "9 · shipped"), ("8", "8 · cancelled"),
-    ("cancelled", "every line cancelled"), ("refunded", "every line refunded"),
-)
 _OK = "color: #1e7e34; font-weight: bold;"
 _BAD = "color: #c62828; font-weight: bold;"
 _PENDING = "color: #8a5a00; font-weight: bold;"
@@ -72,60 +52,7 @@ class BackMarketSettingsPanel(QWidget):
         self.store_button, self.replace_button, self.store_token = box.store_button, box.replace_button, box.store_token
         self._refresh_token_state = box.refresh
 
-        self.platform = QComboBox(objectName="platform")
-        for key, label in PLATFORMS:
-            self.platform.addItem(label, key)
-        self.preprod = QCheckBox("pre-production (Back Market's test copy)", objectName="preprod")
-        self.api_url = QLineEdit(objectName="api_url")
-        self.api_url.setPlaceholderText("custom address, e.g. the local sandbox http://127.0.0.1:8765")
-        self.market = QComboBox(objectName="market")
-        self.market.setEditable(True)
-        self.market.addItems(["", *sorted(platforms.MARKET_PLATFORM)])
-        self.market.lineEdit().setPlaceholderText("default for the platform")
-        self.mapping_mode = QComboBox(objectName="mapping_mode")
-        self.mapping_mode.addItem("SKU — listings match variations carrying their SKU", "sku")
-        self.mapping_mode.addItem("Variation — map each listing by hand", "variation")
-        self.customer_name = QComboBox(objectName="customer_name")
-        self.customer_name.addItem("the buyer's shipping name", "shipping")
-        self.customer_name.addItem("“Back Market” (the channel)", "channel")
-        self.auto_accept = QCheckBox("accept paid order lines automatically when stock covers them", objectName="auto_accept")
-        self.since_days = QSpinBox(objectName="since_days")
-        self.since_days.setRange(1, 365)
-        self.since_days.setSuffix(" days")
-        self.interval = QSpinBox(objectName="interval")
-        self.interval.setRange(15, 3600)
-        self.interval.setSuffix(" s")
-        connection = QGroupBox("Connection and orders")
-        form = QFormLayout(connection)
-        form.addRow("Platform", self.platform)
-        form.addRow("", self.preprod)
-        form.addRow("Custom address", self.api_url)
-        form.addRow("Market", self.market)
-        form.addRow("Listings map by", self.mapping_mode)
-        form.addRow("Customer is", self.customer_name)
-        form.addRow("", self.auto_accept)
-        form.addRow("First import looks back", self.since_days)
-        form.addRow("Full sync every", self.interval)
-
-        self.state_combos: dict[str, QComboBox] = {}
-        states = QGroupBox("Back Market order state → local order status")
-        states_form = QFormLayout(states)
-        for key, label in STATE_LABELS:
-            combo = QComboBox(objectName=f"state_{key}")
-            self.state_combos[key] = combo
-            states_form.addRow(label, combo)
-
-        self.statuses_view = QListView(objectName="counted_statuses")
-        self.warehouses_view = QListView(objectName="counted_warehouses")
-        for view in (self.statuses_view, self.warehouses_view):
-            view.setMaximumHeight(170)
-        counting = QGroupBox("What counts towards the calculated quantity")
-        counting_layout = QHBoxLayout(counting)
-        for title, view in (("Inventory statuses", self.statuses_view), ("Warehouses (none ticked: all)", self.warehouses_view)):
-            column = QVBoxLayout()
-            column.addWidget(QLabel(title))
-            column.addWidget(view)
-            counting_layout.addLayout(column)
+        connection, states, counting = build_groups(self)
 
         self.message = QLabel(objectName="settings_message")
         self.message.setWordWrap(True)
@@ -178,13 +105,7 @@ class BackMarketSettingsPanel(QWidget):
     # --- loading and saving ------------------------------------------------------------------
 
     def reload(self) -> None:
-        db = self._ctx.db
-
-        def work() -> queries.SettingsChoices:
-            with db.reads() as session:
-                return queries.load_settings(session)
-
-        self._ctx.runner.run(work, self._show, lambda e: self._say(f"Settings could not be read: {e}", ok=False))
+        self.refresh_choices()
         self._refresh_token_state()
 
     def refresh_choices(self) -> None:
