@@ -191,3 +191,50 @@ def test_leaving_the_back_market_tab_or_closing_with_unsaved_settings_asks_first
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     with db.reads() as s:
         assert settings.get(s, "backmarket.interval_seconds") == panel.interval.value()  # discarded: the saved value
+
+
+def test_the_shipping_panel_keeps_unsaved_ticks_says_unsaved_and_asks_before_leaving(qtbot, tab, ctx, db) -> None:
+    panel = tab.shipping_panel
+    tab.pages.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.statuses_view.model() is not None and panel.statuses_view.model().rowCount() > 0,
+                    timeout=5000)
+    _elsewhere(ctx, db, lambda s: reference.define_order_status(s, "Waiting parts", is_open=True))
+    qtbot.waitUntil(lambda: "Waiting parts" in _rows(panel.statuses_view), timeout=5000)
+    _tick(panel.statuses_view, "Waiting parts")
+    assert panel.message.text() == "Unsaved changes"
+    _elsewhere(ctx, db, lambda s: list_edits.rename(s, "order-status", "Waiting parts", "Waiting for parts"),
+               lambda s: reference.define_order_status(s, "Backorder", is_open=True))
+    qtbot.waitUntil(lambda: "Backorder" in _rows(panel.statuses_view), timeout=5000)
+    assert _rows(panel.statuses_view)["Waiting for parts"] is True and "Waiting parts" not in _rows(panel.statuses_view)
+    assert panel.message.text() == "Unsaved changes"
+
+    strip = panel.unsaved_strip
+    tab.pages.setCurrentIndex(0)
+    assert tab.pages.currentWidget() is panel and strip.isVisible() and "shipping settings" in strip.text.text()
+    with qtbot.waitSignal(panel.saved, timeout=5000):
+        strip.save_button.click()
+    qtbot.waitUntil(lambda: tab.pages.currentIndex() == 0, timeout=5000)
+    with db.reads() as s:
+        assert "Waiting for parts" in settings.get(s, "shipstation.push_statuses")
+    tab.pages.setCurrentWidget(panel)
+    assert panel.message.text() == "Shipping settings saved ✓"
+    panel.enabled.setChecked(not panel.enabled.isChecked())
+    assert panel.message.text() == "Unsaved changes"
+    panel.enabled.setChecked(not panel.enabled.isChecked())
+    assert panel.message.text() == ""
+
+
+def test_both_forms_unsaved_asks_only_for_the_one_being_left(qtbot, tab) -> None:
+    settings_panel, shipping = tab.settings_panel, tab.shipping_panel
+    qtbot.waitUntil(lambda: shipping.statuses_view.model() is not None, timeout=5000)
+    shipping.enabled.setChecked(not shipping.enabled.isChecked())  # both forms edited
+    settings_panel.since_days.setValue(settings_panel.since_days.value() + 1)
+    tab.pages.setCurrentWidget(shipping)  # leaving Settings: only Settings asks, and it stays shown
+    assert tab.pages.currentWidget() is settings_panel and settings_panel.unsaved_strip.isVisible()
+    assert not shipping.unsaved_strip.isVisible()
+    settings_panel.unsaved_strip.discard_button.click()
+    assert tab.pages.currentWidget() is shipping and not settings_panel.has_unsaved_changes()
+    tab.pages.setCurrentIndex(0)
+    assert tab.pages.currentWidget() is shipping and shipping.unsaved_strip.isVisible()
+    shipping.unsaved_strip.discard_button.click()
+    assert tab.pages.currentIndex() == 0 and not shipping.has_unsaved_changes()

@@ -82,8 +82,9 @@ class UnsavedStrip(QFrame):
     discard_clicked = Signal()
     stay_clicked = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, subject: str = "The Back Market settings", parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="unsaved_strip")
+        self._subject = subject
         self.setStyleSheet("#unsaved_strip { background: #fff8e1; border: 1px solid #ffb300; border-radius: 4px; }")
         self.text = QLabel(objectName="unsaved_text")
         self.text.setWordWrap(True)
@@ -100,6 +101,6 @@ class UnsavedStrip(QFrame):
         self.hide()
 
     def ask(self, where: str) -> None:
-        self.text.setText(f"The Back Market settings have unsaved changes. Save them before {where}?")
+        self.text.setText(f"{self._subject} have unsaved changes. Save them before {where}?")
         self.show()
         self.save_button.setFocus()
