@@ -211,6 +211,8 @@ def test_the_shipping_panel_keeps_unsaved_ticks_says_unsaved_and_asks_before_lea
     strip = panel.unsaved_strip
     tab.pages.setCurrentIndex(0)
     assert tab.pages.currentWidget() is panel and strip.isVisible() and "shipping settings" in strip.text.text()
+    tab.resize(1024, 700)
+    panel.grab().save("/tmp/bmpanel-shipping-strip-1024.png")
     with qtbot.waitSignal(panel.saved, timeout=5000):
         strip.save_button.click()
     qtbot.waitUntil(lambda: tab.pages.currentIndex() == 0, timeout=5000)
