@@ -57,7 +57,7 @@ def run_gui(db_url: str | None, *, demo: bool = False, leave_at_once: bool = Tru
     log.info("main window shown in %.2f s", time.perf_counter() - started)
     from app.ui.quit_signals import QuitOnSignal
 
-    on_signal = QuitOnSignal(window.close)  # logout, shutdown, kill: the same clean close as Quit
+    on_signal = QuitOnSignal(window.close_now)  # logout, shutdown, kill: the same clean close as Quit, unasked
     code = 1
     try:
         code = app.exec()

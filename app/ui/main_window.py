@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._geometry = geometry if geometry is not None else QSettings()
         self._station_path = station_path
         self._closed = False
+        self._no_questions = False
         self.threads_ended = True  # False after shutdown() if a sync thread could not be stopped
         self.setWindowTitle("RefurbDesk")
         sounds.set_enabled(ctx.station.sounds)
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         self.inventory.csv.finished.connect(self.status.say)
         self.first_run.said.connect(lambda text, refusal: self.status.say(text, refusal=refusal))
         self.tabs.currentChanged.connect(lambda _index: self.first_run.refresh())
+        self._tab = self.tabs.currentIndex()
+        self.tabs.currentChanged.connect(self._leaving_tab)  # unsaved Back Market settings ask first
         self._build_menus()
         self._install_signin(ctx)
         self.resize(1280, 800)
@@ -280,9 +283,25 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------------------
 
+    def _leaving_tab(self, index: int) -> None:
+        left, self._tab = self._tab, index
+        ask = getattr(self.tabs.widget(left), "ask_before_leaving", None)
+        if ask is not None and left != index and ask(lambda: self.tabs.setCurrentIndex(index), f"going to {self.tabs.tabText(index)}"):
+            self.tabs.setCurrentIndex(left)  # the strip asks Save / Discard / Stay; never a modal box
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        ask = getattr(self.backmarket, "ask_before_leaving", None)
+        if not (self._closed or self._no_questions) and ask is not None and ask(self.close, "closing RefurbDesk"):
+            self.tabs.setCurrentWidget(self.backmarket)
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def close_now(self) -> None:
+        """Logout, shutdown, kill: close without asking about unsaved settings (nobody is there to answer)."""
+        self._no_questions = True
+        self.close()
 
     def shutdown(self) -> None:
         """Stop every thread the window started, in order, once."""

@@ -33,15 +33,16 @@ class ShippingView:
     form: ShippingForm
     open_statuses: tuple[str, ...]  # what may be ticked as pushed
     health: ShippingHealth
+    open_status_ids: tuple[int, ...] = ()  # the same rows' ids: an unsaved tick follows a rename
 
 
 def load_view(session: Session) -> ShippingView:
     cfg = ShipStationSettings.load(session)
     raw_url = (settings.get(session, "shipstation.api_url") or "").strip()
     form = ShippingForm(cfg.enabled, raw_url, cfg.store_id or 0, cfg.push_statuses, cfg.backmarket_orders)
-    statuses = tuple(session.scalars(select(OrderStatus.name).where(OrderStatus.is_open.is_(True))
-                                     .order_by(OrderStatus.id)))
-    return ShippingView(form, statuses, health(session))
+    rows = session.execute(select(OrderStatus.id, OrderStatus.name).where(OrderStatus.is_open.is_(True))
+                           .order_by(OrderStatus.id)).all()
+    return ShippingView(form, tuple(r.name for r in rows), health(session), tuple(r.id for r in rows))
 
 
 def check_form(form: ShippingForm) -> str | None:

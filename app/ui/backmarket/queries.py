@@ -93,14 +93,21 @@ class SettingsChoices:
     inventory_statuses: tuple[str, ...]
     warehouses: tuple[str, ...]
     order_statuses: tuple[str, ...]
+    # The rows' ids, in the same order: a list item renamed elsewhere keeps its id, so an unsaved tick
+    # or choice follows it to its new name.
+    inventory_status_ids: tuple[int, ...] = ()
+    warehouse_ids: tuple[int, ...] = ()
+    order_status_ids: tuple[int, ...] = ()
 
 
 def load_settings(session: Session) -> SettingsChoices:
+    statuses = session.execute(select(InventoryStatus.id, InventoryStatus.name).order_by(InventoryStatus.position, InventoryStatus.id)).all()
+    warehouses = session.execute(select(Warehouse.id, Warehouse.name).order_by(Warehouse.id)).all()
+    order_statuses = session.execute(select(OrderStatus.id, OrderStatus.name).order_by(OrderStatus.position, OrderStatus.id)).all()
     return SettingsChoices(
         settings.get_many(session, SETTING_KEYS),
-        tuple(session.scalars(select(InventoryStatus.name).order_by(InventoryStatus.position, InventoryStatus.id))),
-        tuple(session.scalars(select(Warehouse.name).order_by(Warehouse.id))),
-        tuple(session.scalars(select(OrderStatus.name).order_by(OrderStatus.position, OrderStatus.id))),
+        tuple(r.name for r in statuses), tuple(r.name for r in warehouses), tuple(r.name for r in order_statuses),
+        tuple(r.id for r in statuses), tuple(r.id for r in warehouses), tuple(r.id for r in order_statuses),
     )
 
 

@@ -6,114 +6,25 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.domain import settings
-from app.domain.changes import Changes
 from app.domain.errors import DomainError
-from app.sync import config, platforms, secrets
 from app.ui.backmarket import queries
 from app.ui.backmarket.mapping_switch import MappingSwitchStrip
+from app.ui.backmarket.settings_checks import FIELD_LABELS, in_form_words, validate  # noqa: F401 (imported from here)
+from app.ui.backmarket.settings_form import PLATFORMS, STATE_LABELS, build_groups  # noqa: F401 (imported from here)
+from app.ui.backmarket.token_box import TokenBox
+from app.ui.backmarket.unsaved import LIST_KEYS, STATES_KEY, UnsavedStrip, checked, checked_ids, checklist, merged
 from app.ui.context import UiContext
-from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = (("eu", "Europe (backmarket.fr)"), ("us", "United States (backmarket.com)"), ("ap", "Asia-Pacific (backmarket.co.jp)"))
-STATE_LABELS = (
-    ("0", "0 · new, not paid yet"), ("10", "10 · payment pending"), ("1", "1 · paid, to accept"),
-    ("3", "3 · accepted, to ship"), ("9", "9 · shipped"), ("8", "8 · cancelled"),
-    ("cancelled", "every line cancelled"), ("refunded", "every line refunded"),
-)
 _OK = "color: #1e7e34; font-weight: bold;"
 _BAD = "color: #c62828; font-weight: bold;"
-
-
-def _checklist(names: tuple[str, ...], checked: set[str]) -> QStandardItemModel:
-    """Ticks matched case-insensitively: an older version may have stored `available`."""
-    checked = {c.strip().lower() for c in checked}
-    model = QStandardItemModel()
-    for name in names:
-        item = QStandardItem(name)
-        item.setCheckable(True)
-        item.setEditable(False)
-        item.setCheckState(Qt.CheckState.Checked if name.lower() in checked else Qt.CheckState.Unchecked)
-        model.appendRow(item)
-    return model
-
-
-def _checked(model: QStandardItemModel) -> list[str]:
-    return [model.item(i).text() for i in range(model.rowCount()) if model.item(i).checkState() == Qt.CheckState.Checked]
-
-
-TOKEN_PLACEHOLDER = "paste the API token from the Back Market Back Office"
-
-
-def _read_token_state(db) -> tuple[object, secrets.SecretStoreUnavailable | None]:
-    """Where the token comes from, and whether this computer can store one (asked even when the
-    environment variable supplies it, to say it is used instead). Off the GUI thread: a keyring blocks."""
-    problem = secrets.store_problem()
-    try:
-        state: object = config.token_state(db)
-    except Exception as exc:  # noqa: BLE001 — shown in words by _show_token_state
-        state = exc
-    return state, problem
-
-
-# The form's words for the setting names the domain's refusals start with.
-FIELD_LABELS = {
-    "backmarket.api_url": "Custom address", "backmarket.market": "Market", "backmarket.platform": "Platform",
-    "backmarket.mapping": "Listings map by", "backmarket.customer_name": "Customer is",
-    "backmarket.since_days": "First import looks back", "backmarket.interval_seconds": "Full sync every",
-    "backmarket.order_states": "Order state", "backmarket.statuses": "Counted inventory statuses",
-    "backmarket.warehouses": "Counted warehouses",
-}
-
-
-def in_form_words(message: str) -> str:
-    """A domain refusal ("backmarket.api_url: …") with the setting named as the form names it."""
-    for key, label in FIELD_LABELS.items():
-        if message.startswith(key):
-            return label + message[len(key):]
-    return message
-
-
-def validate(values: dict[str, Any]) -> str | None:
-    """What is wrong with these settings, in words; None when they can be saved.
-
-    The same checks as `refurbdesk settings set` and `backmarket configure` (settings.check); the
-    names are checked against the lists again when the save reaches the database.
-    """
-    for key, value in values.items():
-        try:
-            settings.check(key, value)
-        except DomainError as exc:
-            return in_form_words(str(exc))
-    url = values["backmarket.api_url"]
-    market = values["backmarket.market"]
-    if market and not url and platforms.MARKET_PLATFORM[market] != values["backmarket.platform"]:
-        return (f"Market {market} is on the {platforms.MARKET_PLATFORM[market].upper()} platform, "
-                f"not {values['backmarket.platform'].upper()}: a token works on one platform only.")
-    if not values["backmarket.statuses"]:
-        return "Tick at least one inventory status that counts towards the quantities."
-    return None
+_PENDING = "color: #8a5a00; font-weight: bold;"
+UNSAVED = "Unsaved changes"
 
 
 class BackMarketSettingsPanel(QWidget):
@@ -125,89 +36,23 @@ class BackMarketSettingsPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._choices: queries.SettingsChoices | None = None
+        self._shown: tuple[dict, dict] = ({}, {})  # the form as last filled from the database: (values, ids)
+        self._filling = False
+        self._after_save = None  # what leaving waits for (see ask_before_leaving)
         self._build()
+        self._watch_edits()
         self.reload()
 
     def _build(self) -> None:
-        # Token: pasted once, kept in the keyring, never shown again.
-        self.token_state = QLabel(objectName="token_state")
-        self.token_state.setWordWrap(True)
-        self.token_help = QLabel(objectName="token_help")  # what IT can do when there is no password store
-        self.token_help.setWordWrap(True)
-        self.token_help.setStyleSheet("color: #424242;")
-        self.token_help.hide()
-        self.token_edit = QLineEdit(objectName="token_edit")
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setProperty(NO_SCAN_PROPERTY, True)  # a password manager types as fast as a scanner
-        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
-        self.store_button = QPushButton("Store token", objectName="store_token")
-        self.replace_button = QPushButton("Replace token…", objectName="replace_token")
-        self.store_button.clicked.connect(self.store_token)
-        self.replace_button.clicked.connect(self._show_token_entry)
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token_edit, 1)
-        token_row.addWidget(self.store_button)
-        token_row.addWidget(self.replace_button)
-        token_box = QGroupBox("API token")
-        token_layout = QVBoxLayout(token_box)
-        token_layout.addWidget(self.token_state)
-        token_layout.addWidget(self.token_help)
-        token_layout.addLayout(token_row)
+        self.token_box = TokenBox(self._ctx)  # pasted once, kept in the keyring, never shown again
+        self.token_box.said.connect(lambda text, ok: self._say(text, ok=ok))
+        self.token_box.changed.connect(self.token_changed)
+        box = self.token_box  # the names the tests and the first-run list use
+        self.token_state, self.token_help, self.token_edit = box.token_state, box.token_help, box.token_edit
+        self.store_button, self.replace_button, self.store_token = box.store_button, box.replace_button, box.store_token
+        self._refresh_token_state = box.refresh
 
-        self.platform = QComboBox(objectName="platform")
-        for key, label in PLATFORMS:
-            self.platform.addItem(label, key)
-        self.preprod = QCheckBox("pre-production (Back Market's test copy)", objectName="preprod")
-        self.api_url = QLineEdit(objectName="api_url")
-        self.api_url.setPlaceholderText("custom address, e.g. the local sandbox http://127.0.0.1:8765")
-        self.market = QComboBox(objectName="market")
-        self.market.setEditable(True)
-        self.market.addItems(["", *sorted(platforms.MARKET_PLATFORM)])
-        self.market.lineEdit().setPlaceholderText("default for the platform")
-        self.mapping_mode = QComboBox(objectName="mapping_mode")
-        self.mapping_mode.addItem("SKU — listings match variations carrying their SKU", "sku")
-        self.mapping_mode.addItem("Variation — map each listing by hand", "variation")
-        self.customer_name = QComboBox(objectName="customer_name")
-        self.customer_name.addItem("the buyer's shipping name", "shipping")
-        self.customer_name.addItem("“Back Market” (the channel)", "channel")
-        self.auto_accept = QCheckBox("accept paid order lines automatically when stock covers them", objectName="auto_accept")
-        self.since_days = QSpinBox(objectName="since_days")
-        self.since_days.setRange(1, 365)
-        self.since_days.setSuffix(" days")
-        self.interval = QSpinBox(objectName="interval")
-        self.interval.setRange(15, 3600)
-        self.interval.setSuffix(" s")
-        connection = QGroupBox("Connection and orders")
-        form = QFormLayout(connection)
-        form.addRow("Platform", self.platform)
-        form.addRow("", self.preprod)
-        form.addRow("Custom address", self.api_url)
-        form.addRow("Market", self.market)
-        form.addRow("Listings map by", self.mapping_mode)
-        form.addRow("Customer is", self.customer_name)
-        form.addRow("", self.auto_accept)
-        form.addRow("First import looks back", self.since_days)
-        form.addRow("Full sync every", self.interval)
-
-        self.state_combos: dict[str, QComboBox] = {}
-        states = QGroupBox("Back Market order state → local order status")
-        states_form = QFormLayout(states)
-        for key, label in STATE_LABELS:
-            combo = QComboBox(objectName=f"state_{key}")
-            self.state_combos[key] = combo
-            states_form.addRow(label, combo)
-
-        self.statuses_view = QListView(objectName="counted_statuses")
-        self.warehouses_view = QListView(objectName="counted_warehouses")
-        for view in (self.statuses_view, self.warehouses_view):
-            view.setMaximumHeight(170)
-        counting = QGroupBox("What counts towards the calculated quantity")
-        counting_layout = QHBoxLayout(counting)
-        for title, view in (("Inventory statuses", self.statuses_view), ("Warehouses (none ticked: all)", self.warehouses_view)):
-            column = QVBoxLayout()
-            column.addWidget(QLabel(title))
-            column.addWidget(view)
-            counting_layout.addLayout(column)
+        connection, states, counting = build_groups(self)
 
         self.message = QLabel(objectName="settings_message")
         self.message.setWordWrap(True)
@@ -226,7 +71,7 @@ class BackMarketSettingsPanel(QWidget):
         content = QWidget()
         grid = QHBoxLayout(content)
         left, right = QVBoxLayout(), QVBoxLayout()
-        left.addWidget(token_box)
+        left.addWidget(self.token_box)
         left.addWidget(connection)
         left.addStretch(1)
         right.addWidget(states)
@@ -240,24 +85,71 @@ class BackMarketSettingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.mapping_switch)
+        self.unsaved_strip = UnsavedStrip()
+        self.unsaved_strip.save_clicked.connect(self._leave_saving)
+        self.unsaved_strip.discard_clicked.connect(self._leave_discarding)
+        self.unsaved_strip.stay_clicked.connect(self._stay)
+        layout.addWidget(self.unsaved_strip)
         layout.addLayout(bottom)
+
+    def _watch_edits(self) -> None:
+        for combo in (self.platform, self.mapping_mode, self.customer_name, *self.state_combos.values()):
+            combo.currentIndexChanged.connect(self._edited)
+        self.market.currentTextChanged.connect(self._edited)
+        self.api_url.textChanged.connect(self._edited)
+        for box in (self.preprod, self.auto_accept):
+            box.toggled.connect(self._edited)
+        for spin in (self.since_days, self.interval):
+            spin.valueChanged.connect(self._edited)
 
     # --- loading and saving ------------------------------------------------------------------
 
     def reload(self) -> None:
+        self.refresh_choices()
+        self._refresh_token_state()
+
+    def refresh_choices(self) -> None:
+        """The lists or settings changed elsewhere: show them at once, keeping the unsaved edits."""
         db = self._ctx.db
 
         def work() -> queries.SettingsChoices:
             with db.reads() as session:
                 return queries.load_settings(session)
 
-        self._ctx.runner.run(work, self._show, lambda e: self._say(f"Settings could not be read: {e}", ok=False))
-        self._refresh_token_state()
+        run_for(self, self._ctx.runner, work, self._show_fresh,
+                lambda e: self._say(f"Settings could not be read: {e}", ok=False))
+
+    def _show_fresh(self, fresh: queries.SettingsChoices) -> None:
+        if self._choices is None or not self.has_unsaved_changes():
+            self._show(fresh)
+            return
+        mine = (self.values(), self._ids())
+        names = {
+            "backmarket.statuses": dict(zip(fresh.inventory_status_ids, fresh.inventory_statuses)),
+            "backmarket.warehouses": dict(zip(fresh.warehouse_ids, fresh.warehouses)),
+            STATES_KEY: dict(zip(fresh.order_status_ids, fresh.order_statuses)),
+        }
+        values = merged(fresh.values, names, mine, self._shown)
+        self._show(fresh)  # what is saved now, remembered as the form's saved state
+        self._fill(values, fresh)
+        self._edited()
 
     def _show(self, choices: queries.SettingsChoices) -> None:
         self._choices = choices
         self.mapping_switch.close_question()
-        v = choices.values
+        self._fill(choices.values, choices)
+        self._shown = (self.values(), self._ids())
+        self._edited()
+        self.loaded.emit()
+
+    def _fill(self, v: dict, choices: queries.SettingsChoices) -> None:
+        self._filling = True
+        try:
+            self._fill_widgets(v, choices)
+        finally:
+            self._filling = False
+
+    def _fill_widgets(self, v: dict, choices: queries.SettingsChoices) -> None:
         self.platform.setCurrentIndex(max(0, self.platform.findData(v["backmarket.platform"])))
         self.preprod.setChecked(bool(v["backmarket.preprod"]))
         self.api_url.setText(v["backmarket.api_url"])
@@ -267,14 +159,39 @@ class BackMarketSettingsPanel(QWidget):
         self.auto_accept.setChecked(bool(v["backmarket.auto_accept"]))
         self.since_days.setValue(int(v["backmarket.since_days"]))
         self.interval.setValue(int(v["backmarket.interval_seconds"]))
+        ids = choices.order_status_ids or (None,) * len(choices.order_statuses)
         for key, combo in self.state_combos.items():
             combo.clear()
-            combo.addItems(choices.order_statuses)
+            for name, row_id in zip(choices.order_statuses, ids):
+                combo.addItem(name, row_id)
             wanted = str(v["backmarket.order_states"].get(key, "")).strip().lower()
             combo.setCurrentIndex(next((i for i, n in enumerate(choices.order_statuses) if n.lower() == wanted), 0))
-        self.statuses_view.setModel(_checklist(choices.inventory_statuses, set(v["backmarket.statuses"])))
-        self.warehouses_view.setModel(_checklist(choices.warehouses, set(v["backmarket.warehouses"])))
-        self.loaded.emit()
+        self.statuses_view.setModel(checklist(choices.inventory_statuses, choices.inventory_status_ids, v["backmarket.statuses"]))
+        self.warehouses_view.setModel(checklist(choices.warehouses, choices.warehouse_ids, v["backmarket.warehouses"]))
+        for view in (self.statuses_view, self.warehouses_view):
+            view.model().itemChanged.connect(self._edited)
+
+    def _ids(self) -> dict:
+        return {"backmarket.statuses": checked_ids(self.statuses_view.model()),
+                "backmarket.warehouses": checked_ids(self.warehouses_view.model()),
+                STATES_KEY: {key: combo.currentData() for key, combo in self.state_combos.items()}}
+
+    def has_unsaved_changes(self) -> bool:
+        if self._choices is None:
+            return False
+        mine, shown = self.values(), self._shown[0]
+        same_lists = all(sorted(mine[k]) == sorted(shown.get(k, [])) for k in LIST_KEYS)
+        return not same_lists or any(mine[k] != shown.get(k) for k in mine if k not in LIST_KEYS)
+
+    def _edited(self, *_args) -> None:
+        """Any edit says "Unsaved changes" (never "Settings saved ✓" over it); undone, it goes."""
+        if self._filling or self._choices is None:
+            return
+        if self.has_unsaved_changes():
+            self.message.setText(UNSAVED)
+            self.message.setStyleSheet(_PENDING)
+        elif self.message.text() == UNSAVED:
+            self.message.clear()
 
     def values(self) -> dict[str, Any]:
         return {
@@ -288,8 +205,8 @@ class BackMarketSettingsPanel(QWidget):
             "backmarket.since_days": self.since_days.value(),
             "backmarket.interval_seconds": self.interval.value(),
             "backmarket.order_states": {key: combo.currentText() for key, combo in self.state_combos.items()},
-            "backmarket.statuses": _checked(self.statuses_view.model()) if self.statuses_view.model() else [],
-            "backmarket.warehouses": _checked(self.warehouses_view.model()) if self.warehouses_view.model() else [],
+            "backmarket.statuses": checked(self.statuses_view.model()),
+            "backmarket.warehouses": checked(self.warehouses_view.model()),
         }
 
     def save(self) -> None:
@@ -298,6 +215,7 @@ class BackMarketSettingsPanel(QWidget):
         values = self.values()
         problem = validate(values)
         if problem:
+            self._after_save = None
             self._say(problem, ok=False)
             return
         if values["backmarket.mapping"] not in (self._choices.values["backmarket.mapping"], self._confirmed_mode):
@@ -311,16 +229,22 @@ class BackMarketSettingsPanel(QWidget):
 
         def done(changes) -> None:
             self._choices = replace(self._choices, values={**self._choices.values, **values})
+            self._shown = (values, self._ids()) if self.values() == values else self._shown
             self._confirmed_mode = None
             self.mapping_switch.close_question()
             self._say("Settings saved ✓", ok=True)
+            self._edited()  # edited again while saving: not "saved" after all
             self._refresh_token_state()  # a new address needs its own token
             self._ctx.events.publish(changes)
             self.saved.emit()
+            after, self._after_save = self._after_save, None
+            if after is not None:
+                after()
 
         def failed(exc: Exception) -> None:
             text = in_form_words(str(exc)) if isinstance(exc, DomainError) else f"({type(exc).__name__})"
             self._say(f"Not saved: {text}", ok=False)
+            self._after_save = None
 
         self._ctx.runner.run(work, done, failed)
 
@@ -353,100 +277,36 @@ class BackMarketSettingsPanel(QWidget):
     def _switch_kept(self, mode: str) -> None:
         self.mapping_mode.setCurrentIndex(max(0, self.mapping_mode.findData(mode)))
         self._confirmed_mode = None
+        self._after_save = None  # leaving waited for a save that is not coming
         self.mapping_switch.close_question()
 
-    # --- the token ---------------------------------------------------------------------------
+    # --- leaving with unsaved changes ----------------------------------------------------------
 
-    def store_token(self) -> None:
-        token = self.token_edit.text().strip()
-        if not token:
-            self._say("Paste the token first.", ok=False)
-            return
-        self.token_edit.clear()  # the token never stays on screen, whatever happens next
-        db = self._ctx.db
+    def ask_before_leaving(self, then, where: str = "leaving") -> bool:
+        """True (and the strip asks Save / Discard / Stay) when there are unsaved changes; `then` runs
+        once they are saved or discarded. False: nothing to ask, go on."""
+        if not self.has_unsaved_changes():
+            return False
+        self._leave_then = then
+        self.unsaved_strip.ask(where)
+        return True
 
-        def work() -> None:
-            config.store_token(db, token)  # for this database and its current address
+    def _leave_saving(self) -> None:
+        self.unsaved_strip.hide()
+        self._after_save = getattr(self, "_leave_then", None)
+        self.save()  # refused (a wrong value) or asked (the mapping switch): the message says so, we stay
 
-        def done(_result) -> None:
-            self._say("Token stored in this computer's keyring ✓", ok=True)
-            self._refresh_token_state()
-            self._ctx.events.publish(Changes.of(settings=True, message="Back Market token stored"))
-            self.token_changed.emit()
+    def _leave_discarding(self) -> None:
+        self.unsaved_strip.hide()
+        if self._choices is not None:
+            self._show(self._choices)
+        then, self._leave_then = getattr(self, "_leave_then", None), None
+        if then is not None:
+            then()
 
-        def failed(exc: Exception) -> None:
-            text = str(exc) if isinstance(exc, DomainError) else f"The token could not be stored ({type(exc).__name__})."
-            self._say(text, ok=False)
-            self._refresh_token_state()
-
-        self._ctx.runner.run(work, done, failed)
-
-    def _refresh_token_state(self) -> None:
-        # A keyring can block for seconds (a locked wallet, a slow D-Bus): never on the GUI thread.
-        self._token_checks = getattr(self, "_token_checks", 0) + 1
-        check = self._token_checks
-        if check == 1:
-            self.token_state.setText("Checking the keyring…")
-            for widget in (self.token_edit, self.store_button, self.replace_button):
-                widget.setVisible(False)
-
-        def shown(state) -> None:
-            if check == self._token_checks:  # an older answer must not overwrite a newer one
-                self._show_token_state(state)
-
-        db = self._ctx.db
-        run_for(self, self._ctx.runner, lambda: _read_token_state(db), shown, shown)
-
-    def _show_token_state(self, answer) -> None:
-        state, problem = answer if isinstance(answer, tuple) else (answer, None)
-        if isinstance(state, secrets.SecretStoreUnavailable):
-            state, problem = None, problem or state
-        if problem is not None and state == "environment":
-            self._token_view(f"Using the token from {secrets.ENV_VAR} ✓ — this computer has no password store, so "
-                             "that token is used instead of a stored one.", stored=True, ok=True)
-            self.replace_button.setVisible(False)  # nowhere to store another
-            return
-        if problem is not None:
-            self._token_view("No password store on this computer: the Back Market token cannot be stored here.",
-                             stored=False, ok=False,
-                             help_text=secrets.what_it_can_install() if problem.missing else str(problem))
-            self.store_button.setEnabled(False)
-            self.token_edit.setEnabled(False)
-            self.token_edit.setPlaceholderText("no password store on this computer — see above")
-            return
-        if isinstance(state, DomainError):
-            self._token_view(f"Token state unknown: {state}", stored=False, ok=False)
-            return
-        if isinstance(state, Exception):
-            self._token_view(f"The keyring could not be read ({type(state).__name__}).", stored=False, ok=False)
-            return
-        if state == "environment":
-            self._token_view(f"token from {secrets.ENV_VAR} ✓", stored=True, ok=True)
-        elif state == "keyring":
-            self._token_view("token stored ✓", stored=True, ok=True)
-        elif state == "set_again":
-            self._token_view("The token must be set again for this database and address: the one stored was "
-                             "for another copy of this database or another address.", stored=False, ok=False)
-        else:
-            self._token_view("No token yet: paste it below and store it.", stored=False, ok=False)
-
-    def _token_view(self, text: str, *, stored: bool, ok: bool, help_text: str = "") -> None:
-        self.token_state.setText(text)
-        self.token_state.setStyleSheet(_OK if ok else _BAD)
-        self.token_help.setText(help_text)
-        self.token_help.setVisible(bool(help_text))
-        self.store_button.setEnabled(True)
-        self.token_edit.setEnabled(True)
-        self.token_edit.setPlaceholderText(TOKEN_PLACEHOLDER)
-        self.token_edit.setVisible(not stored)
-        self.store_button.setVisible(not stored)
-        self.replace_button.setVisible(stored)
-
-    def _show_token_entry(self) -> None:
-        self.token_edit.setVisible(True)
-        self.store_button.setVisible(True)
-        self.replace_button.setVisible(False)
-        self.token_edit.setFocus()
+    def _stay(self) -> None:
+        self.unsaved_strip.hide()
+        self._leave_then = None
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.message.setText(text)

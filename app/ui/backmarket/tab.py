@@ -123,6 +123,31 @@ class BackMarketTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
+        self._page = self.pages.currentIndex()
+        self._returning = False
+        self.pages.currentChanged.connect(self._page_changed)
+
+    def _page_changed(self, index: int) -> None:
+        """Leaving Settings with unsaved changes asks first, in place (Save / Discard / Stay)."""
+        left, self._page = self._page, index
+        ask = getattr(self.pages.widget(left), "ask_before_leaving", None)  # Settings, Shipping
+        if ask is None or index == left or self._returning:
+            return
+        if ask(lambda: self.pages.setCurrentIndex(index), f"going to {self.pages.tabText(index)}"):
+            self._returning = True  # back to the form while it asks: the page left now is not asked
+            try:
+                self.pages.setCurrentIndex(left)
+            finally:
+                self._returning = False
+
+    def ask_before_leaving(self, then, where: str = "leaving") -> bool:
+        """The main window asks this before leaving the tab or closing: True when the settings have
+        unsaved changes (the strip now asks and `then` runs once saved or discarded)."""
+        for panel in (self.settings_panel, self.shipping_panel):
+            if panel.has_unsaved_changes():  # one at a time: `then` comes back here for the next
+                self.pages.setCurrentWidget(panel)
+                return panel.ask_before_leaving(then, where)
+        return False
 
     # --- the interface the main window uses ------------------------------------------------
 
@@ -249,9 +274,9 @@ class BackMarketTab(QWidget):
     def _on_changes(self, changes: object) -> None:
         if self._closed or not isinstance(changes, Changes):
             return
-        if changes.settings:
-            self.settings_panel.reload()
-            self.shipping_panel.reload()
+        if changes.settings or changes.catalog:  # lists renamed or deleted too: shown at once, unsaved edits kept
+            self.settings_panel.refresh_choices()
+            self.shipping_panel.reload()  # its key state too; unsaved edits kept
         if changes.catalog or changes.settings:
             self.reload()
         elif changes.stock or changes.listing_ids:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton,
     QRadioButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
@@ -20,9 +19,11 @@ from app.integrations.shipstation.shipping_settings import (
     ShippingForm, ShippingView, check_form, fetch_stores, load_view, save_form,
 )
 from app.sync.secrets import SecretStoreUnavailable
+from app.ui.backmarket.unsaved import UnsavedStrip, checklist
 from app.ui.context import UiContext
 from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.shipping.health_box import ShippingHealthBox
+from app.ui.shipping.unsaved import ShippingEdits
 from app.ui.widgets.guard import run_for
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ _BAD = "color: #c62828; font-weight: bold;"
 MANUAL_STORE = "the account's manual store"
 
 
-class ShippingPanel(QWidget):
+class ShippingPanel(ShippingEdits, QWidget):
     saved = Signal()
     key_changed = Signal()
     stores_loaded = Signal()
@@ -45,6 +46,7 @@ class ShippingPanel(QWidget):
         self._view: ShippingView | None = None
         self._key_checks = 0
         self._build()
+        self._watch_edits()
         self.reload()
 
     def _build(self) -> None:
@@ -129,6 +131,11 @@ class ShippingPanel(QWidget):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        self.unsaved_strip = UnsavedStrip("The shipping settings")
+        self.unsaved_strip.save_clicked.connect(self._leave_saving)
+        self.unsaved_strip.discard_clicked.connect(self._leave_discarding)
+        self.unsaved_strip.stay_clicked.connect(self._stay)
+        layout.addWidget(self.unsaved_strip)
         layout.addLayout(bottom)
 
     # --- loading and saving ------------------------------------------------------------------
@@ -140,7 +147,7 @@ class ShippingPanel(QWidget):
             with db.reads() as session:
                 return load_view(session)
 
-        run_for(self, self._ctx.runner, work, self._show,
+        run_for(self, self._ctx.runner, work, self._show_fresh,  # unsaved edits kept (see unsaved.py)
                 lambda e: self._say(f"The shipping settings could not be read: {e}", ok=False))
         self._refresh_key_state()
 
@@ -155,22 +162,23 @@ class ShippingPanel(QWidget):
 
     def _show(self, view: ShippingView) -> None:
         self._view = view
-        f = view.form
-        self.enabled.setChecked(f.enabled)
-        self.api_url.setText(f.api_url)
-        self._set_stores([], f.store_id)
-        (self.skip_mode if f.backmarket_orders == "skip" else self.push_mode).setChecked(True)
-        model = QStandardItemModel(self.statuses_view)
-        pushed = {s.lower() for s in f.push_statuses}
-        for name in view.open_statuses:
-            item = QStandardItem(name)
-            item.setCheckable(True)
-            item.setEditable(False)
-            item.setCheckState(Qt.CheckState.Checked if name.lower() in pushed else Qt.CheckState.Unchecked)
-            model.appendRow(item)
-        self.statuses_view.setModel(model)
+        self._fill(view.form, view)
+        self._remember_shown()
         self.health.show_health(view.health)
+        self._edited()
         self.loaded.emit()
+
+    def _fill(self, f: ShippingForm, view: ShippingView) -> None:
+        self._filling = True
+        try:
+            self.enabled.setChecked(f.enabled)
+            self.api_url.setText(f.api_url)
+            self._set_stores([], f.store_id)
+            (self.skip_mode if f.backmarket_orders == "skip" else self.push_mode).setChecked(True)
+            self.statuses_view.setModel(checklist(view.open_statuses, view.open_status_ids, f.push_statuses))
+            self.statuses_view.model().itemChanged.connect(self._edited)
+        finally:
+            self._filling = False
 
     def _set_stores(self, stores, wanted: int) -> None:
         self.store.clear()
@@ -194,6 +202,7 @@ class ShippingPanel(QWidget):
         form = self.form()
         problem = check_form(form)
         if problem:
+            self._after_save = None
             self._say(problem, ok=False)
             return
         db = self._ctx.db
@@ -207,8 +216,10 @@ class ShippingPanel(QWidget):
             self._refresh_key_state()  # another address needs its own key
             self._ctx.events.publish(Changes.of(settings=True, message="ShipStation settings saved"))
             self.saved.emit()
+            self._saved(form)  # "Unsaved changes" again if edited meanwhile; then where leaving was going
 
         def failed(exc: Exception) -> None:
+            self._after_save = None
             self._say(f"Not saved: {exc}" if isinstance(exc, DomainError) else f"Not saved ({type(exc).__name__}).",
                       ok=False)
 
