@@ -26,7 +26,8 @@ def lists_changed(session: Session) -> bool:
     """Whether the warehouses or inventory statuses are no longer just the ones a new database gets."""
     warehouses = set(session.scalars(select(Warehouse.name)))
     statuses = set(session.scalars(select(InventoryStatus.name)))
-    return warehouses != set(defaults.WAREHOUSES) or statuses != {name for name, _ in defaults.INVENTORY_STATUSES}
+    new_database = {name for name, _ in defaults.INVENTORY_STATUSES} | set(defaults.PURCHASING_STATUSES)
+    return warehouses != set(defaults.WAREHOUSES) or statuses != new_database
 
 
 def backmarket_connected(session: Session, *, token_in_environment: bool = False) -> bool:
