@@ -45,14 +45,13 @@ def register(sub) -> None:
 
 def _configure(session, args) -> dict:
     """Validate everything first, so a typo changes nothing."""
+    from app.domain.setting_checks import clean_api_url
     from app.integrations.shipstation.config import check_mode
 
     changes: dict = {}
     if args.api_url is not None:
-        url = args.api_url.strip()
-        if url and not url.startswith(("http://", "https://")):
-            raise InvalidInput(f"--api-url must start with http:// or https:// (got “{url}”).")
-        changes["shipstation.api_url"] = url
+        # https:// anywhere; plain http:// only to this computer (the key goes in every request).
+        changes["shipstation.api_url"] = clean_api_url("--api-url", args.api_url)
     if args.store_id is not None:
         if args.store_id < 0:
             raise InvalidInput("--store-id is a ShipStation store number, or 0 for the manual store.")

@@ -39,6 +39,10 @@ def test_configure_validates_everything_before_saving(db_url, capsys):
     assert "Only open order statuses" in capsys.readouterr().err
     assert main(["--db", db_url, "shipstation", "configure", "--api-url", "ftp://x"]) == 1
     capsys.readouterr()
+    # The key goes in every request: plain http only to this computer (the sandbox), as in the panel.
+    assert main(["--db", db_url, "shipstation", "configure", "--api-url", "http://ssapi.example.com"]) == 1
+    err = capsys.readouterr().err
+    assert "plain http:// is only for the local sandbox" in err and len(err.strip().splitlines()) == 1
     db = open_database(db_url)
     with db.reads() as s:
         assert settings.get(s, "shipstation.enabled") is False  # the refused commands changed nothing
