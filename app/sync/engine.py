@@ -358,14 +358,9 @@ class SyncEngine:
             # No Back Market this cycle (switched off, no token, bad address): ShipStation still runs.
             return self._shipstation_only(tally, progress, cancel) if shipping else tally.freeze()
         try:
-            if not self._take_lease():
-                tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+            if not self._start_run(tally):
                 return tally.freeze()
             with self.db.sessions.begin() as session:
-                run = SyncRun(station=self.station[:80], started_at=tally.started)
-                session.add(run)
-                session.flush()
-                tally.run_id = run.id
                 self.budget.load(session)  # another station may have spent some since we last synced
                 self._budget_loaded = True
             self._steps(client, tally, progress, cancel)
@@ -461,14 +456,8 @@ class SyncEngine:
             tally.fail(f"ShipStation: {exc}", getattr(exc, "reason", "settings"))
             return tally.freeze()
         try:
-            if not self._take_lease():
-                tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+            if not self._start_run(tally):
                 return tally.freeze()
-            with self.db.sessions.begin() as session:
-                run = SyncRun(station=self.station[:80], started_at=tally.started)
-                session.add(run)
-                session.flush()
-                tally.run_id = run.id
 
             def tick(text: str | None) -> None:
                 if text:
@@ -483,6 +472,18 @@ class SyncEngine:
         finally:
             ss_client.close()
         return self._finish(tally)
+
+    def _start_run(self, tally: Tally) -> bool:
+        """Take the lease and record the run; False (the tally says why) when another station holds it."""
+        if not self._take_lease():
+            tally.skipped = f"another station is syncing: {lease.current_holder(self.db) or 'unknown'}"
+            return False
+        with self.db.sessions.begin() as session:
+            run = SyncRun(station=self.station[:80], started_at=tally.started)
+            session.add(run)
+            session.flush()
+            tally.run_id = run.id
+        return True
 
     def _shipstation_options(self) -> dict:
         """interrupt() ends ShipStation's waits too; one call never outlives its share of the lease."""
