@@ -54,29 +54,26 @@ def vendor_named(session: Session, name: str) -> Vendor:
     return row
 
 
+def _by_number(session: Session, model, number: str, lock: bool, missing: str, reason: str):
+    """The row of `model` numbered `number` (stored upper-case); `lock` holds it for the transaction."""
+    match = model.number == (number or "").strip().upper()
+    stmt = select(model).where(match)
+    if lock:
+        lock_first(session, select(model.id).where(match))
+        stmt = stmt.execution_options(populate_existing=True)
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise NotFound(f"There is no {missing} {number}.", reason=reason)
+    return row
+
+
 def get_po(session: Session, number: str, *, lock: bool = False) -> PurchaseOrder:
     """The purchase order numbered `number` (case-insensitive); `lock` holds its row (receiving)."""
-    match = PurchaseOrder.number == (number or "").strip().upper()
-    stmt = select(PurchaseOrder).where(match)
-    if lock:
-        lock_first(session, select(PurchaseOrder.id).where(match))
-        stmt = stmt.execution_options(populate_existing=True)
-    po = session.scalars(stmt).first()
-    if po is None:
-        raise NotFound(f"There is no purchase order {number}.", reason="unknown_po")
-    return po
+    return _by_number(session, PurchaseOrder, number, lock, "purchase order", "unknown_po")
 
 
 def get_rma(session: Session, number: str, *, lock: bool = False) -> VendorRma:
-    match = VendorRma.number == (number or "").strip().upper()
-    stmt = select(VendorRma).where(match)
-    if lock:
-        lock_first(session, select(VendorRma.id).where(match))
-        stmt = stmt.execution_options(populate_existing=True)
-    rma = session.scalars(stmt).first()
-    if rma is None:
-        raise NotFound(f"There is no vendor RMA {number}.", reason="unknown_rma")
-    return rma
+    return _by_number(session, VendorRma, number, lock, "vendor RMA", "unknown_rma")
 
 
 def status_id(session: Session, name: str) -> int:
