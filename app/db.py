@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +109,52 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class WriteQueue:
+    """How many writers of this process are waiting for a SQLite file's write lock right now.
+
+    A long job that writes in steps (the CSV import) looks here between steps: with a writer waiting
+    (a scan, the sync) it leaves the lock free until that writer has it; with none it goes straight
+    on, pausing only now and then for writers in other processes, which it cannot see."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self.waiting = 0
+
+    def __enter__(self) -> "WriteQueue":
+        with self._lock:
+            self.waiting += 1
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        with self._lock:
+            self.waiting -= 1
+            self._changed.notify_all()
+
+    def wait_until_served(self, timeout: float) -> bool:
+        """Wait (at most `timeout`) until no writer of this process is waiting; True if none was."""
+        with self._lock:
+            had = self.waiting > 0
+            self._changed.wait_for(lambda: self.waiting == 0, timeout)
+        return not had
+
+
+_queues: dict[str, WriteQueue] = {}
+_queues_lock = threading.Lock()
+
+
+def write_queue(url: str) -> WriteQueue:
+    """The one WriteQueue of this process for the database at `url` (shared by every engine on it)."""
+    key = str(sqlite_path(url) or url)
+    with _queues_lock:
+        return _queues.setdefault(key, WriteQueue())
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
+        queue = write_queue(url)
 
         # pysqlite defers BEGIN on its own; take over so that a writing transaction takes
         # SQLite's write lock up front (BEGIN IMMEDIATE) and waits for it, instead of failing
@@ -122,8 +165,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn) -> None:
-            immediate = not conn.get_execution_options().get("read_only", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if conn.get_execution_options().get("read_only", False):
+                conn.exec_driver_sql("BEGIN")
+                return
+            with queue:  # counted while it waits for the lock, so a stepwise import lets it in
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

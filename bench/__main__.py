@@ -61,17 +61,21 @@ def run(args: argparse.Namespace) -> dict:
             from bench.gui_window_bench import run_window_bench
 
             say("measuring: GUI (catalog tab)")
-            results.update(run_gui_bench(url))
+            _section(results, "gui_catalog", lambda: run_gui_bench(url), say)
+
+            def window() -> dict:
+                numbers = run_window_bench(url, scans=200, import_rows=args.import_rows, log=say)
+                # Namespaced: the core's commit_transaction keys are not these.
+                return {k if k.startswith(("gui_", "scan_during_")) else f"gui_scan_{k}": v for k, v in numbers.items()}
+
             # Scan to verdict on the full main window with the sync running, then during an import.
             say("measuring: GUI scans on the main window (sync running, sounds on, 3 a second), then during an import")
-            window = run_window_bench(url, scans=200, import_rows=args.import_rows, log=say)
-            # Namespaced: the core's commit_transaction keys are not these.
-            results.update({k if k.startswith(("gui_", "scan_during_")) else f"gui_scan_{k}": v for k, v in window.items()})
+            _section(results, "gui_window", window, say)
         if args.sync:
             from bench.sync_bench import run_sync_bench
 
             say(f"measuring: Back Market sync of {args.listings:,} listings against the sandbox")
-            results.update(run_sync_bench(args.listings))
+            _section(results, "sync_bench", lambda: run_sync_bench(args.listings), say)
     finally:
         path = sqlite_path(url)
         if not args.keep and path is not None:
@@ -85,6 +89,16 @@ def run(args: argparse.Namespace) -> dict:
     return {prefix + k if k not in ("machine", "database", "size") else k: v for k, v in results.items()}
 
 
+def _section(results: dict, name: str, measure, say) -> None:
+    """One optional part of the bench: its numbers, or `<name>_error` saying why there are none (the
+    other parts' numbers are still reported)."""
+    try:
+        results.update(measure())
+    except Exception as exc:  # a bench part that breaks is a finding, reported with the rest
+        results[f"{name}_error"] = f"{type(exc).__name__}: {exc}"
+        say(f"  {name} failed: {exc}")
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     results = run(args)
@@ -92,7 +106,8 @@ def main(argv=None) -> int:
     print(report.table(results, prefix))
     if args.json_path:
         report.write_json(args.json_path, results)
-    return 0
+    failed = sorted(k for k in results if k.endswith(("catalog_error", "window_error", "bench_error", "process_error")))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

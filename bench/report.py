@@ -86,6 +86,8 @@ def table(results: dict, prefix: str = "") -> str:
     uses = results.get(prefix + "quantities_plan_uses_status_index")
     if uses is not None:
         lines.append(f"quantities plan uses ix_units_status_warehouse_variation: {uses}")
+    for key in sorted(k for k, v in results.items() if k.endswith("_error") and v):
+        lines.append(f"FAILED {key}: {results[key]}")
     return "\n".join(lines)
 
 

@@ -27,16 +27,14 @@ class UnitCode:
     value: str  # IMEI digits, or the serial upper-cased
 
 
+# Every second digit from the right is doubled, and a two-digit result counts as its digit sum.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    """`digits`: ASCII digits only (parse_imei checks that first)."""
+    backwards = digits[::-1]
+    return sum(map(int, backwards[0::2] + backwards[1::2].translate(_DOUBLED))) % 10 == 0
 
 
 def luhn_check_digit(first14: str) -> str:

@@ -105,6 +105,19 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[i : i + size]
 
 
+def _spellings(ids_by_lower: dict[str, int]) -> Callable[[str], int | None]:
+    seen: dict[str, int | None] = {}
+
+    def id_of(written: str) -> int | None:
+        try:
+            return seen[written]
+        except KeyError:
+            found = seen[written] = ids_by_lower.get(written.lower())
+            return found
+
+    return id_of
+
+
 def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
     grades = _lookup(session, Grade, Grade.name)
     conditions = {code.upper(): id_ for id_, code in session.execute(select(Condition.id, Condition.code))}
@@ -115,29 +128,37 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
     product_of: dict[tuple, tuple[str, ...]] = {}
     conditions_of: dict[str, tuple[tuple[int, ...], list[str], str]] = {}
     parsed: list[_Row] = []
+    limits = list(MAX_LENGTH.items())
+    shortest = min(MAX_LENGTH.values())
+    # The same few spellings of a grade, status or warehouse come back on every row.
+    grade_of, status_of, warehouse_of = _spellings(grades), _spellings(statuses), _spellings(warehouses)
     for n, (line, raw) in enumerate(rows):
         if n % 2000 == 0:
             cancel.check(CANCELLED)
+        get = raw.get
         errors: list[str] = []
         codes: list[tuple[str, str]] = []
+        imei, serial = get("imei"), get("serial")
         try:
-            codes = unit_codes(raw.get("imei"), raw.get("serial"), raw.get("imei2"))
+            codes = unit_codes(imei, serial, get("imei2"))
         except InvalidCode as exc:
             errors.append(str(exc))
-        if "\x00" in "".join(raw.values()):
+        values = raw.values()
+        if "\x00" in "".join(values):
             errors.append("contains a NUL character")
-        for name, limit in MAX_LENGTH.items():
-            value = raw.get(name, "")
-            if len(value) > limit and len(" ".join(value.split())) > limit:
-                errors.append(f"{name} is longer than {limit} characters")
-        if not raw.get("imei") and not raw.get("serial"):
+        if max(map(len, values), default=0) > shortest:
+            for name, limit in limits:
+                value = get(name, "")
+                if len(value) > limit and len(" ".join(value.split())) > limit:
+                    errors.append(f"{name} is longer than {limit} characters")
+        if not imei and not serial:
             errors.append("no IMEI and no serial")
-        if not raw.get("manufacturer") or not raw.get("model"):
+        if not get("manufacturer") or not get("model"):
             errors.append("manufacturer and model are required")
-        grade_id = grades.get(raw.get("grade", "").lower())
+        grade_id = grade_of(get("grade", ""))
         if grade_id is None:
-            errors.append(f"unknown grade “{raw.get('grade', '')}”")
-        written = raw.get("conditions", "")
+            errors.append(f"unknown grade “{get('grade', '')}”")
+        written = get("conditions", "")
         known = conditions_of.get(written)
         if known is None:
             cond_ids, unknown = [], []
@@ -148,13 +169,14 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
                     unknown.append(f"unknown condition “{code}”")
             ids = tuple(sorted(set(cond_ids)))
             known = conditions_of[written] = (ids, unknown, condition_key(ids))
-        errors.extend(known[1])
-        status_id = statuses.get(raw.get("status", "").lower())
+        if known[1]:
+            errors.extend(known[1])
+        status_id = status_of(get("status", ""))
         if status_id is None:
-            errors.append(f"unknown status “{raw.get('status', '')}”")
-        warehouse_id = warehouses.get(raw.get("warehouse", "").lower())
+            errors.append(f"unknown status “{get('status', '')}”")
+        warehouse_id = warehouse_of(get("warehouse", ""))
         if warehouse_id is None:
-            errors.append(f"unknown warehouse “{raw.get('warehouse', '')}”")
+            errors.append(f"unknown warehouse “{get('warehouse', '')}”")
         cost = None
         if raw.get("cost"):
             try:
@@ -166,11 +188,12 @@ def _parse(session: Session, rows, problems, cancel: CancelToken) -> list[_Row]:
         if errors:
             problems.append((line, "; ".join(errors)))
             continue
-        written_product = tuple(raw.get(f, "") for f in PRODUCT_FIELDS)
+        written_product = (get("manufacturer", ""), get("model", ""), get("model_number", ""), get("network", ""),
+                           get("capacity", ""), get("color", ""))
         product = product_of.get(written_product)
         if product is None:
             product = product_of[written_product] = tuple(" ".join(v.split()) for v in written_product)
-        row = _Row(line, codes, product, grade_id, known[0], status_id, warehouse_id, raw.get("sku") or None, cost)
+        row = _Row(line, codes, product, grade_id, known[0], status_id, warehouse_id, get("sku") or None, cost)
         row.variation_key = (product, grade_id, known[2])
         parsed.append(row)
     return parsed
@@ -184,8 +207,13 @@ def _check_codes(session: Session, parsed: list[_Row], problems) -> None:
                 problems.append((row.line, f"{code} is also on line {seen[code]}"))
             else:
                 seen[code] = row.line
-    for chunk in _chunks(list(seen)):
-        for code in session.scalars(select(UnitCode.code).where(UnitCode.code.in_(chunk))):
+    # Plain statements: SQLAlchemy's expanding IN cost more than the look-ups themselves here.
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    for chunk in _chunks(list(seen), 900):
+        found = conn.exec_driver_sql(f"SELECT code FROM unit_codes WHERE code IN ({', '.join([mark] * len(chunk))})",
+                                     tuple(chunk))
+        for (code,) in found:
             problems.append((seen[code], f"{code} was already received"))
 
 

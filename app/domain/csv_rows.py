@@ -104,7 +104,11 @@ class RowReader:
                 problems.append((line, f"{len(values)} values for {len(header)} columns (a comma inside a value "
                                        "needs quotes)"))
                 continue
-            yield line, {k: restore_cell(v.strip()).strip() for k, v in zip(header, values) if k}
+            row = dict(zip(header, map(str.strip, values)))
+            if "'" in "".join(values):  # rare: undo the export's quote before a formula-like cell
+                row = {k: restore_cell(v).strip() for k, v in row.items()}
+            row.pop("", None)  # a column without a name
+            yield line, row
 
 
 def read_rows(text: str, problems: Problems) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

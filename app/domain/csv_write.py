@@ -18,15 +18,19 @@ from sqlalchemy import exists, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import write_queue
 from app.domain.cancel import CancelToken
 from app.domain.catalog import PRODUCT_FIELDS, normalize_sku
 from app.domain.station import Actor
+from app.domain.sqlite_bulk import BulkWriter
 from app.models import (Commitment, OrderLine, Product, Unit, UnitCode, UnitEvent, Variation, VariationCondition)
 from app.models.backmarket import Listing
 
 Progress = Callable[[int, int], None]
 HOLD_S = 0.05  # aim for write transactions this long on SQLite …
-GAP_S = 0.03  # … and leave the lock free this long after each, for the scans waiting on it
+SERVE_S = 0.5  # … after each, let this process's waiting writers (scans, the sync) have the lock first …
+GAP_S = 0.03  # … and every OTHERS_EVERY steps leave it free this long for other processes' writers,
+OTHERS_EVERY = 4  # which this process cannot see waiting
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 500, 100, 5000
 EVENT_DETAIL = "CSV import"
 
@@ -185,25 +189,33 @@ def copy_units(session: Session, plan, now: datetime, actor: Actor, progress: Pr
 
 def write_in_steps(db, plan, now: datetime, actor: Actor, progress: Progress | None, cancel: CancelToken,
                    cancelled: str, written: Written) -> None:
-    """SQLite: the catalog rows, then units in batches sized to HOLD_S, SKUs with the last batch."""
-    with db.sessions.begin() as session:
-        write_catalog(session, plan, written)
-    total, done, size = len(plan.rows), 0, FIRST_BATCH
-    while done < total:
-        cancel.wait(GAP_S)
-        cancel.check(cancelled)
-        batch = plan.rows[done : done + size]
-        t0 = time.perf_counter()
-        with db.sessions.begin() as session:
-            ids = write_units(session, plan, batch, now, actor)
-            if done + len(batch) >= total:
-                write_skus(session, plan)
-        written.unit_ids.extend(ids)
-        took = time.perf_counter() - t0
-        done += len(batch)
-        size = max(MIN_BATCH, min(MAX_BATCH, int(size * HOLD_S / max(took, 1e-4))))
-        if progress:
-            progress(done, total)
+    """SQLite: the catalog rows, then units in batches sized to HOLD_S, SKUs with the last batch.
+    Between batches, writers waiting in this process go first; others get a pause now and then.
+    One connection writes every batch; set up for it (sqlite_bulk.py)."""
+    queue = write_queue(db.url)
+    with db.engine.connect() as conn, BulkWriter(db.engine, conn.connection.driver_connection) as bulk:
+        with Session(bind=conn) as session, session.begin():
+            write_catalog(session, plan, written)
+        bulk.committed()
+        total, done, size, step = len(plan.rows), 0, FIRST_BATCH, 0
+        while done < total:
+            step += 1
+            if queue.wait_until_served(SERVE_S) and step % OTHERS_EVERY == 0:
+                cancel.wait(GAP_S)
+            cancel.check(cancelled)
+            batch = plan.rows[done : done + size]
+            t0 = time.perf_counter()
+            with Session(bind=conn) as session, session.begin():
+                ids = write_units(session, plan, batch, now, actor)
+                if done + len(batch) >= total:
+                    write_skus(session, plan)
+            bulk.committed()
+            written.unit_ids.extend(ids)
+            took = time.perf_counter() - t0
+            done += len(batch)
+            size = max(MIN_BATCH, min(MAX_BATCH, int(size * HOLD_S / max(took, 1e-4))))
+            if progress:
+                progress(done, total)
 
 
 def undo(db, written: Written, cancel_pause: Callable[[float], object] | None = None) -> list[int]:

@@ -23,10 +23,21 @@ BATCH = 50_000
 class PendingChanges:
     row_ids: tuple[int, ...]
     listing_ids: frozenset[int] | None  # None: every listing (a setting or a list changed)
+    named: frozenset[int] = frozenset()  # the listings the other rows name (stock changes)
+    everything_row_ids: tuple[int, ...] = ()  # the rows asking for every listing
 
     @property
     def empty(self) -> bool:
         return not self.row_ids
+
+    @property
+    def everything(self) -> bool:
+        return bool(self.everything_row_ids)
+
+    @property
+    def named_row_ids(self) -> tuple[int, ...]:
+        every = set(self.everything_row_ids)
+        return tuple(i for i in self.row_ids if i not in every)
 
 
 def count(session: Session) -> int:
@@ -40,13 +51,13 @@ def take(session: Session, limit: int = BATCH) -> PendingChanges:
     if not rows:
         return PendingChanges((), frozenset())
     ids = tuple(r[0] for r in rows)
-    if any(kind == EVERYTHING for _, kind, _ in rows):
-        return PendingChanges(ids, None)
+    every = tuple(row_id for row_id, kind, _ in rows if kind == EVERYTHING)
     refs: dict[str, set[int]] = {VARIATION: set(), ORDER: set(), LISTING: set()}
     for _, kind, ref in rows:
         if ref is not None and kind in refs:
             refs[kind].add(ref)
-    return PendingChanges(ids, frozenset(listings_touched(session, refs[VARIATION], refs[ORDER]) | refs[LISTING]))
+    named = frozenset(listings_touched(session, refs[VARIATION], refs[ORDER]) | refs[LISTING])
+    return PendingChanges(ids, None if every else named, named, every)
 
 
 def listings_touched(session: Session, variation_ids: set[int], order_ids: set[int]) -> set[int]:

@@ -275,20 +275,30 @@ class SyncEngine:
 
     def _push_rows(self, client: BackMarketClient, rows: pending.PendingChanges, *, orders_imported: bool,
                    may_import: bool, tally: Tally | None = None) -> PushResult:
-        """Push the listings these pending rows name; forget the rows once nothing of theirs is left.
-        An increase goes out only after orders were imported (this cycle, or right here)."""
-        ids = None if rows.listing_ids is None else set(rows.listing_ids)
-        if ids is not None and not ids:
-            self._forget(rows)
-            return PushResult()
+        """Push the listings these pending rows name first; then, if a counting setting changed, every
+        listing, keeping the hour's last FAST_PATH_RESERVE lines for stock changes (with fewer left,
+        that waits for the full cycle, and nothing is recomputed). Forget the rows whose listings are
+        done. An increase goes out only after orders were imported (this cycle, or right here)."""
         self._load_budget()
+        named = set(rows.named)
+        everything = rows.everything and self.budget.available() > FAST_PATH_RESERVE
         increases = orders_imported
-        if not increases and may_import and pending_increases(self.db, ids):
+        if (named or everything) and not increases and may_import \
+                and pending_increases(self.db, None if everything else named):
             increases = self._import_orders_first(client, tally)
-        result = push_quantities(self.db, client, lambda _text: None, self.budget, listing_ids=ids,
-                                 increases=increases, before_write=self.fence)
-        if not result.held_back and not result.left:
-            self._forget(rows)
+        result = PushResult()
+        if named:
+            result = push_quantities(self.db, client, lambda _text: None, self.budget, listing_ids=named,
+                                     increases=increases, before_write=self.fence)
+        done = list(rows.named_row_ids) if not result.held_back and not result.left else []
+        if everything:
+            rest = push_quantities(self.db, client, lambda _text: None, self.budget, keep_back=FAST_PATH_RESERVE,
+                                   increases=increases, before_write=self.fence)
+            result.add(rest)
+            if not rest.held_back and not rest.left:
+                done += rows.everything_row_ids
+        if done:
+            self._forget(done)
         return result
 
     def _import_orders_first(self, client: BackMarketClient, tally: Tally | None) -> bool:
@@ -303,9 +313,9 @@ class SyncEngine:
             tally.add_orders(result)
         return True
 
-    def _forget(self, rows: pending.PendingChanges) -> None:
+    def _forget(self, row_ids) -> None:
         with self.db.sessions.begin() as session:
-            pending.forget(session, rows.row_ids)
+            pending.forget(session, tuple(row_ids))
 
     def _load_budget(self) -> None:
         if not self._budget_loaded:
@@ -405,7 +415,7 @@ class SyncEngine:
                                      increases=increases, before_write=self.fence)
             tally.add_push(result)
             if not result.held_back and not result.left and not rows.empty:
-                self._forget(rows)  # every listing was just compared, so these rows are done
+                self._forget(rows.row_ids)  # every listing was just compared, so these rows are done
 
         steps = (("listings", lambda: tally.add_listings(import_listings(self.db, client, tick))),
                  ("orders", import_orders_step),

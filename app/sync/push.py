@@ -104,6 +104,16 @@ class PushResult:
     warnings: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
+    def add(self, other: "PushResult") -> None:
+        """Fold a second push of the same round into this one."""
+        self.pushed += other.pushed
+        self.held_back += other.held_back
+        self.skipped_unmapped = max(self.skipped_unmapped, other.skipped_unmapped)
+        self.left += other.left
+        self.failed += other.failed
+        self.warnings += other.warnings
+        self.changes |= other.changes
+
 
 @dataclass(frozen=True)
 class _Write:

@@ -124,3 +124,22 @@ def test_a_unit_committed_at_another_station_mid_import_is_kept_and_said(sqlite_
     with db.reads() as s:
         assert s.scalar(select(func.count(Unit.id))) == 1
         assert s.scalar(select(UnitCode.unit_id).where(UnitCode.code == first)) is not None
+
+
+def test_after_an_import_the_connections_are_as_before_and_the_wal_is_copied_back(sqlite_db):
+    """The import's connection stops checkpointing and takes a big page cache only while it writes:
+    afterwards every pooled connection checkpoints again (or the WAL file would grow without end)
+    and the import's pages are already in the database file."""
+    result = import_csv(sqlite_db, big_file())
+    assert result.units == ROWS
+    connections = [sqlite_db.engine.raw_connection() for _ in range(3)]  # the import's one among them
+    try:
+        for raw in connections:
+            driver = raw.driver_connection
+            assert driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+            assert driver.execute("PRAGMA cache_size").fetchone()[0] == -2000
+        busy, frames, copied = connections[0].driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == copied
+    finally:
+        for raw in connections:
+            raw.close()

@@ -72,8 +72,9 @@ def test_a_rolled_back_change_leaves_nothing_pending(db):
     _drain(db)
     with pytest.raises(RuntimeError):
         with db.sessions.begin() as s:
-            settings.set_(s, "backmarket.auto_accept", True)
+            settings.set_(s, "backmarket.mapping", "variation")
             s.flush()
+            assert pending.count(s) == 1
             raise RuntimeError("the station lost power")
     with db.reads() as s:
         assert pending.count(s) == 0
@@ -89,3 +90,48 @@ def test_forget_keeps_rows_written_after_the_read(db):
     with db.reads() as s:
         left = list(s.scalars(select(PendingPush.id)))
     assert left and not set(left) & set(first.row_ids)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("backmarket.sku_budget", [[1.0, 10]]),  # saved by every push
+    ("backmarket.orders_checkpoint", "2026-12-01T10:00:00+00:00"),  # saved by every order import
+    ("backmarket.interval_seconds", 600),
+    ("backmarket.auto_accept", True),
+    ("catalog.sku_unique", False),
+])
+def test_settings_that_move_no_quantity_leave_nothing_pending(db, key, value):
+    """A push saving its SKU-line budget must not ask for another push of every listing (a loop that
+    spent the hour's lines kept for live stock changes and recomputed 10,000 listings every second)."""
+    _drain(db)
+    with db.sessions.begin() as s:
+        settings.set_(s, key, value)
+    with db.reads() as s:
+        assert pending.count(s) == 0
+
+
+@pytest.mark.parametrize("key, value", [
+    ("backmarket.statuses", ["Available", "Repair"]),
+    ("backmarket.warehouses", ["Main"]),
+    ("backmarket.mapping", "variation"),
+])
+def test_settings_that_move_quantities_ask_for_every_listing(db, key, value):
+    _drain(db)
+    with db.sessions.begin() as s:
+        settings.set_(s, key, value)
+    with db.sessions.begin() as s:
+        found = pending.take(s)
+    assert found.everything and found.listing_ids is None and not found.named
+
+
+def test_a_stock_change_beside_a_setting_change_keeps_its_listings(db):
+    """take() names the touched listings even when an 'every listing' row is pending too, so the
+    sale can go out first with the lines kept for it."""
+    _drain(db)
+    with db.sessions.begin() as s:
+        settings.set_(s, "backmarket.warehouses", ["Main"])
+    receive(db, "356938035643809")
+    with db.sessions.begin() as s:
+        found = pending.take(s)
+    assert found.everything and found.listing_ids is None
+    assert found.everything_row_ids and set(found.everything_row_ids) < set(found.row_ids)
+    assert found.named_row_ids == tuple(sorted(set(found.row_ids) - set(found.everything_row_ids)))
