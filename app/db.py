@@ -105,6 +105,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the GUI read while the sync worker writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # After a big import the WAL file is cut back to 64 MB once copied back, not kept at 1 GB.
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
 

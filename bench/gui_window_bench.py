@@ -234,6 +234,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--pace-ms", type=int, default=PACE_MS)
     args = parser.parse_args(argv)
+    from app.threads import tune_for_latency
+
+    tune_for_latency()  # as `refurbdesk` does at start (app/cli)
     result = run_window_bench(args.url, args.scans, args.import_rows, args.pace_ms,
                               log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(result, indent=2))

@@ -103,7 +103,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     from app.db import open_database
-    from app.demo.seed import seed_demo
+    from app.demo.seed import mark_demo, seed_demo
     from app.domain.events import EventBus
     from app.domain.purchasing import receiving
     from app.domain.setup import initialize
@@ -118,6 +118,7 @@ def main() -> int:
     db = open_database(f"sqlite:///{folder / 'shots.sqlite3'}")
     initialize(db)
     seed_demo(db)
+    mark_demo(db, sync=False)  # as `refurbdesk demo --no-sandbox` does: no getting-started list over the screens
     po_number, rma_number = purchasing_day(db)
     with db.sessions.begin() as s:  # the receiver is halfway through the box
         for n in range(1, 9):

@@ -11,6 +11,7 @@ from app import __version__
 from app.cli import operator
 from app.db_errors import DatabaseRefused, explain, first_line
 from app.domain.errors import DomainError
+from app.threads import tune_for_latency
 
 # Each module adds its subcommands with `register(subparsers)`; handlers take (args) and
 # return an exit code. GUI and Back Market modules import their heavy parts lazily.
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tune_for_latency()
     parser = build_parser()
     args = parser.parse_args(argv)
     from app.logs import configure_logging

@@ -12,6 +12,7 @@ from app.cli.common import database, print_json, publish
 from app.cli.purchasing_json import plain
 from app.domain.csv_import import CsvImportError
 from app.domain.errors import DomainError
+from app.domain.dates import counted
 
 
 APPROVER_PIN_ENV = "REFURBDESK_APPROVER_PIN"
@@ -97,7 +98,7 @@ def read_text(name: str) -> str:
 
 
 def print_bad_rows(exc: CsvImportError, name: str) -> int:
-    print(f"refurbdesk: {len(exc.problems)} bad row(s) in {Path(name).name}; nothing was imported:", file=sys.stderr)
+    print(f"refurbdesk: {counted(len(exc.problems), 'bad row')} in {Path(name).name}; nothing was imported:", file=sys.stderr)
     for line, message in exc.problems:
         print(f"  line {line}: {message}", file=sys.stderr)
     return 1
@@ -254,7 +255,7 @@ def cmd_po_show(args) -> int:
           + (f"  ref {view.reference}" if view.reference else ""))
     for line in view.lines:
         extra = (f", {line.unexpected} unexpected" if line.unexpected else "") + (
-            f", {line.replacements} replacement(s)" if line.replacements else "")
+            f", {counted(line.replacements, 'replacement')}" if line.replacements else "")
         print(f"  {line.number}. {line.product}  {line.received}/{line.quantity}{extra}")
     if view.manifest_rows:
         print(f"  manifest: {view.manifest_received}/{view.manifest_rows} received, {len(view.manifest_missing)} missing")

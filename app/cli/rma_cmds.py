@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.cli.common import database, print_json, publish
 from app.cli.purchasing_json import plain
+from app.domain.dates import counted
 
 
 def register(sub) -> None:
@@ -145,7 +146,7 @@ def cmd_list(args) -> int:
         print_json(plain(rows))
     else:
         for r in rows:
-            print(f"{r.number}  {r.vendor}  {r.status}  {len(r.lines)} unit(s), {r.open_lines} open")
+            print(f"{r.number}  {r.vendor}  {r.status}  {counted(len(r.lines), 'unit')}, {r.open_lines} open")
     return 0
 
 

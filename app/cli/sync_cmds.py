@@ -8,6 +8,7 @@ import threading
 
 from app.cli.common import database
 from app.domain import settings
+from app.domain.dates import counted
 
 
 def register(sub) -> None:
@@ -26,7 +27,7 @@ def once_exit_code(report) -> int:
     elif report.error:
         reason = report.error
     elif report.outbox_failed:
-        reason = (f"{report.outbox_failed} update(s) to Back Market (shipments or acceptances) were given up "
+        reason = (f"{counted(report.outbox_failed, 'update')} to Back Market (shipments or acceptances) were given up "
                   "after repeated refusals and need attention")
     else:
         return 0

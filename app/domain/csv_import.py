@@ -35,6 +35,7 @@ from app.domain.station import Actor, current_actor
 from app.models import (Condition, Grade, InventoryStatus, Product, Unit, UnitCode, Variation, Warehouse)
 from app.models.base import utcnow
 from app.domain.dates import counted
+from app.threads import collector_paused
 
 REQUIRED = ("imei", *PRODUCT_FIELDS, "grade", "conditions", "status", "warehouse")
 # The columns' sizes (app/models): longer values are bad rows, not a database error at write time.
@@ -345,8 +346,11 @@ def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Call
     one fails or `cancel` is set), in one COPY transaction on PostgreSQL. Raises CsvImportError
     listing every bad row, or Cancelled; either way nothing is imported.
     """
-    actor = actor or current_actor()
-    cancel = cancel or CancelToken()
+    with collector_paused():  # 100,000 rows of objects, none of them garbage (app/threads.py)
+        return _import_csv(db, source, actor or current_actor(), progress, cancel or CancelToken())
+
+
+def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken) -> ImportResult:
     with db.reads() as session:
         plan = check_file(session, source, cancel)
     cancel.check(CANCELLED)
@@ -366,7 +370,7 @@ def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Call
     except BaseException as exc:
         kept = csv_write.undo(db, written)
         if kept:
-            raise CsvImportError([(0, f"{len(kept)} unit(s) of this file were committed to an order at another "
+            raise CsvImportError([(0, f"{counted(len(kept), 'unit')} of this file {'was' if len(kept) == 1 else 'were'} committed to an order at another "
                                       "station while it was being imported and were kept; everything else was "
                                       "removed")]) from None
         if isinstance(exc, IntegrityError):

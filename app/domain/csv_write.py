@@ -31,6 +31,7 @@ HOLD_S = 0.05  # aim for write transactions this long on SQLite …
 SERVE_S = 0.5  # … after each, let this process's waiting writers (scans, the sync) have the lock first …
 GAP_S = 0.03  # … and every OTHERS_EVERY steps leave it free this long for other processes' writers,
 OTHERS_EVERY = 4  # which this process cannot see waiting
+CATCH_UP_EVERY = 8  # steps between waits for the checkpoints to catch up (sqlite_bulk.py)
 FIRST_BATCH, MIN_BATCH, MAX_BATCH = 500, 100, 5000
 EVENT_DETAIL = "CSV import"
 
@@ -200,6 +201,8 @@ def write_in_steps(db, plan, now: datetime, actor: Actor, progress: Progress | N
         total, done, size, step = len(plan.rows), 0, FIRST_BATCH, 0
         while done < total:
             step += 1
+            if step % CATCH_UP_EVERY == 0:
+                bulk.catch_up()  # keeps the WAL file small
             if queue.wait_until_served(SERVE_S) and step % OTHERS_EVERY == 0:
                 cancel.wait(GAP_S)
             cancel.check(cancelled)
@@ -213,7 +216,8 @@ def write_in_steps(db, plan, now: datetime, actor: Actor, progress: Progress | N
             written.unit_ids.extend(ids)
             took = time.perf_counter() - t0
             done += len(batch)
-            size = max(MIN_BATCH, min(MAX_BATCH, int(size * HOLD_S / max(took, 1e-4))))
+            # Grow at most twofold a step: one step far over HOLD_S is a scan kept waiting that long.
+            size = max(MIN_BATCH, min(MAX_BATCH, 2 * size, int(size * HOLD_S / max(took, 1e-4))))
             if progress:
                 progress(done, total)
 

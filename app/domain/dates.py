@@ -54,7 +54,12 @@ def clock(moment: datetime | str | None = None) -> str:
 
 
 def sort_key(moment: datetime | str | None) -> str:
-    """Sorts moments in time order (UTC ISO text; empty first)."""
+    """Sorts moments in time order (UTC ISO text; empty first). Lists re-sort thousands of rows on
+    every refresh: a datetime from the database (UTC, naive or not) takes the short way."""
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None or moment.utcoffset() == timedelta(0):
+            return moment.replace(tzinfo=None).isoformat() + "+00:00"
+        return moment.astimezone(timezone.utc).isoformat()
     local = to_local(moment)
     return local.astimezone(timezone.utc).isoformat() if local is not None else ""
 

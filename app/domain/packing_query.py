@@ -98,21 +98,26 @@ def _counted():
     return or_(Commitment.active.is_(True), Commitment.shipped_at.is_not(None))
 
 
-def open_order_rows(session: Session) -> list[OrderRow]:
-    """Every order in an open status, oldest first, with its wanted and scanned units."""
+def open_order_rows(session: Session, order_ids: set[int] | None = None) -> list[OrderRow]:
+    """Every order in an open status (or only those of `order_ids` still open), oldest first, with its
+    wanted and scanned units. After a scan the list asks for the one order: reading all 2,000 open
+    orders' lines and commitments again cost every scan a query and a re-sort."""
+    only = sorted(order_ids) if order_ids is not None else None
     wanted = (
         select(OrderLine.order_id.label("oid"), func.sum(OrderLine.quantity).label("n"))
         .where(OrderLine.closed.is_(False))
         .group_by(OrderLine.order_id)
-        .subquery()
     )
     scanned = (
         select(Commitment.order_id.label("oid"), func.count(Commitment.id).label("n"))
         .join(OrderLine, OrderLine.id == Commitment.line_id)
         .where(_counted(), OrderLine.closed.is_(False))
         .group_by(Commitment.order_id)
-        .subquery()
     )
+    if only is not None:
+        wanted = wanted.where(OrderLine.order_id.in_(only))
+        scanned = scanned.where(Commitment.order_id.in_(only))
+    wanted, scanned = wanted.subquery(), scanned.subquery()
     stmt = (
         select(Order.id, Order.number, Channel.name, Customer.name, OrderStatus.name,
                func.coalesce(wanted.c.n, 0), func.coalesce(scanned.c.n, 0), Order.created_at)
@@ -124,6 +129,8 @@ def open_order_rows(session: Session) -> list[OrderRow]:
         .where(OrderStatus.is_open.is_(True))
         .order_by(Order.created_at, Order.id)
     )
+    if only is not None:
+        stmt = stmt.where(Order.id.in_(only))
     return [OrderRow(*row) for row in session.execute(stmt)]
 
 

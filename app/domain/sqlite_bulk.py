@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 log = logging.getLogger(__name__)
 DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's wal_autocheckpoint
 DEFAULT_CACHE = -2000  # SQLite's cache_size (KiB when negative)
 BULK_CACHE = -65536
+FINAL_CHECKPOINT_S = 2.0  # at the end, copy back what is left for this long at most
+SETTLE_S = 1.0
 
 
 class BulkWriter:
@@ -28,6 +31,7 @@ class BulkWriter:
         self._writer = writer_connection  # the DB-API connection that writes the steps
         self._wanted = threading.Event()
         self._stop = threading.Event()
+        self._caught_up = threading.Event()
         self._thread = threading.Thread(target=self._checkpoints, name="wal-checkpoints", daemon=True)
 
     def __enter__(self) -> "BulkWriter":
@@ -48,7 +52,14 @@ class BulkWriter:
 
     def committed(self) -> None:
         """A step was committed: copy its pages back soon."""
+        self._caught_up.clear()
         self._wanted.set()
+
+    def catch_up(self, timeout: float = SETTLE_S) -> None:
+        """Wait until every committed page is copied back, so that the next step starts the WAL over
+        (otherwise it grows to the import's whole size, ~1 GB at 100,000 units, and whoever writes
+        first afterwards pays for cutting it back)."""
+        self._caught_up.wait(timeout)
 
     def _checkpoints(self) -> None:
         raw = self._engine.raw_connection()
@@ -57,11 +68,24 @@ class BulkWriter:
             while True:
                 self._wanted.wait()
                 self._wanted.clear()
-                try:
-                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except Exception:  # housekeeping only: the next one catches up
-                    log.debug("background checkpoint failed", exc_info=True)
                 if self._stop.is_set():
-                    return
+                    break
+                if self._checkpoint(driver) and not self._wanted.is_set():
+                    self._caught_up.set()
+            # The last step's pages too (a scan reading an older snapshot may hold some back a
+            # moment), so that the next scan's commit does not find them to copy.
+            deadline = time.monotonic() + FINAL_CHECKPOINT_S
+            while not self._checkpoint(driver) and time.monotonic() < deadline:
+                time.sleep(0.01)
         finally:
             raw.close()
+
+    @staticmethod
+    def _checkpoint(driver) -> bool:
+        """One PASSIVE checkpoint; True when every frame of the WAL is in the database file."""
+        try:
+            _busy, frames, copied = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            return frames == copied
+        except Exception:  # housekeeping only: the next one catches up
+            log.debug("background checkpoint failed", exc_info=True)
+            return True

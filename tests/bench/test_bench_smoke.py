@@ -47,7 +47,7 @@ def test_bench_smoke(tmp_path):
 def test_bench_keys_get_pg_prefix_on_postgresql(monkeypatch):
     import bench.__main__ as entry
 
-    monkeypatch.setattr(entry, "build_database", lambda *a, **k: {"units": 1})
+    monkeypatch.setattr(entry, "build_in_child", lambda *a, **k: {"units": 1})
     monkeypatch.setattr(entry.core, "measure", lambda *a, **k: {"scan_verdict_p95_ms": 1.0})
     results = run(parse_args(["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "--quiet"]))
     assert results["pg_scan_verdict_p95_ms"] == 1.0

@@ -116,7 +116,7 @@ def test_done_when(cli, tmp_path):
                                                         LINE.format(qty="many"), ok=False))
 
     bad = cli.run("po", "manifest", po, write(tmp_path, "bad.csv", f"imei,grade\n{A},\n123,\n{A},Z\n"), ok=False)
-    assert "2 bad row(s) in bad.csv; nothing was imported" in bad.stderr
+    assert "2 bad rows in bad.csv; nothing was imported" in bad.stderr
     assert "line 3:" in bad.stderr and "line 4:" in bad.stderr
     out = cli.run("po", "manifest", po, write(tmp_path, "manifest.csv", f"imei,grade,cost\n{A},,\n{B},,\n{C},,175\n"))
     assert out.stdout.strip() == f"Manifest of {po}: 3 units"

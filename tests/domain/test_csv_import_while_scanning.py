@@ -120,7 +120,7 @@ def test_a_unit_committed_at_another_station_mid_import_is_kept_and_said(sqlite_
     imp.cancel.cancel()
     imp.finish()
     assert isinstance(imp.error, CsvImportError)
-    assert "1 unit(s) of this file were committed to an order" in str(imp.error)
+    assert "1 unit of this file was committed to an order" in str(imp.error)
     with db.reads() as s:
         assert s.scalar(select(func.count(Unit.id))) == 1
         assert s.scalar(select(UnitCode.unit_id).where(UnitCode.code == first)) is not None

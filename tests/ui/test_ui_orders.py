@@ -145,3 +145,30 @@ def test_a_packer_sees_the_orders_but_may_not_create_or_cancel(qtbot, ctx, db, t
     qtbot.waitUntil(lambda: tab.detail is not None)
     assert not tab.new_button.isEnabled() and not tab.cancel_button.isEnabled() and not tab.status_button.isEnabled()
     assert tab.new_button.toolTip() == "Only a manager or admin may create direct orders; you are signed in as packer Pat."
+
+
+def test_twelve_lines_scroll_inside_the_form_on_a_700_pixel_screen(qtbot):
+    """The manager typing a big B2B order still sees the address and the Create button."""
+    from PySide6.QtCore import QPoint
+
+    from app.ui.orders.new_order import NewOrderDialog
+
+    dialog = NewOrderDialog()
+    qtbot.addWidget(dialog)
+    dialog.resize(1024, 660)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for n in range(11):
+        dialog.add_line(value=f"SKU-{n}")
+    qtbot.waitUntil(lambda: dialog.height() <= 700)
+    assert dialog.create_button.isVisible() and dialog.address["email"].isVisible()
+    bar = dialog.lines_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the lines scroll; the dialog did not grow past the screen
+    viewport = dialog.lines_scroll.viewport()
+
+    def newest_line_in_view() -> bool:
+        field = dialog.lines[-1].value
+        top = field.mapTo(viewport, QPoint(0, 0)).y()
+        return 0 <= top and top + field.height() <= viewport.height()
+
+    qtbot.waitUntil(newest_line_in_view)  # the box scrolled to the line just added

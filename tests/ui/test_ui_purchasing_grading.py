@@ -79,7 +79,7 @@ def test_every_bad_row_is_listed_and_nothing_changes(qtbot, db, received, page, 
     page.fail_status.setCurrentText("Processing")
     with qtbot.waitSignal(page.import_finished, timeout=20000) as done:
         page.import_button.click()
-    assert done.args[0] == "2 bad row(s) — nothing was graded. Every bad row is listed above."
+    assert done.args[0] == "2 bad rows — nothing was graded. Every bad row is listed above."
     problems = [(page.problems.data(page.problems.index(r, 0)), page.problems.data(page.problems.index(r, 1)))
                 for r in range(page.problems.rowCount())]
     assert [line for line, _ in problems] == ["4", "5"]

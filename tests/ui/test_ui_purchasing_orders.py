@@ -61,7 +61,7 @@ def test_vendor_po_manifest_landed_cost_and_close(qtbot, db, page, tmp_path, qtm
     qtbot.waitUntil(lambda: page.list_model.rowCount() == 1, timeout=10000)
 
     page._asks.open_path = write(tmp_path / "bad.csv", f"imei\n{imei(1)}\n12345\n{imei(1)}\n")
-    message(qtbot, page, page.buttons["manifest"].click, "2 bad row(s) — nothing imported")
+    message(qtbot, page, page.buttons["manifest"].click, "2 bad rows — nothing imported")
     assert page.problems_view.isVisibleTo(page) and page.problems.rowCount() == 2
     page._asks.open_path = write(tmp_path / "good.csv", f"imei\n{imei(1)}\n{imei(2)}\n")
     message(qtbot, page, page.buttons["manifest"].click, f"Manifest of {number} attached: 2 units.")

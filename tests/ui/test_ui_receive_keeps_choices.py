@@ -104,3 +104,10 @@ def test_every_refusal_names_the_scanned_code(qtbot, tab):
         tab.handle_scan(imei(90))  # already in stock: the domain's refusal
     assert blocker.args[0] == "refusal" and imei(90) in blocker.args[1]
     assert "\n" not in blocker.args[1]
+
+
+def test_the_status_list_offers_no_status_that_means_the_unit_left(tab):
+    offered = [tab.receive.status_combo.itemText(i) for i in range(tab.receive.status_combo.count())]
+    assert "Available" in offered and "Processing" in offered and "Repair" in offered
+    for gone in ("Sold", "Returned", "Vendor RMA", "Returned to vendor", "Written off"):
+        assert gone not in offered

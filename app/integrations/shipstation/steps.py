@@ -27,6 +27,7 @@ from app.integrations.shipstation.mirror import MirrorTally, mirror_local_change
 from app.integrations.shipstation.push import PushTally, push_orders
 from app.integrations.shipstation.records import PageTrouble
 from app.models.base import utcnow
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class ShipStationResult:
         if self.push_failed or self.not_pushable:
             text += f", {self.push_failed + self.not_pushable} not sent"
         if self.warnings:
-            text += f", {len(self.warnings)} warning(s)"
+            text += f", {counted(len(self.warnings), 'warning')}"
         return f"ShipStation failed: {self.error} ({text})" if self.error else f"ShipStation done: {text}."
 
 

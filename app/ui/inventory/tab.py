@@ -17,7 +17,9 @@ from app.ui.inventory.move import MovePage
 from app.ui.inventory.receive import ReceivePage
 from app.ui.inventory.returns_desk import ReturnsPage
 from app.ui.widgets.guard import run_for
+from app.domain.purchasing.common import RETURNED_TO_VENDOR, VENDOR_RMA, WRITTEN_OFF
 
+LEFT_US = (VENDOR_RMA, RETURNED_TO_VENDOR, WRITTEN_OFF)
 log = logging.getLogger(__name__)
 
 
@@ -67,7 +69,8 @@ class InventoryTab(QWidget):
 
     def _apply_reference(self, result: tuple[ReferenceLists, str, str]) -> None:
         lists, returned, sold = result
-        self.receive.set_reference(lists, not_received=(sold, returned))
+        # A unit never arrives straight into a status that means it left (or is leaving) us.
+        self.receive.set_reference(lists, not_received=(sold, returned, *LEFT_US))
         self.lookup.set_reference(lists)
         self.move.set_reference(lists)
         self.returns.set_reference(lists, returned)

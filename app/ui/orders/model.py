@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.domain import dates
 from app.domain.orders_list import OrderSummary
 
 Index = QModelIndex | QPersistentModelIndex
@@ -12,7 +13,7 @@ HEADERS = ("Order", "Channel", "Customer", "Status", "Scanned", "Created")
 
 
 def local_time(moment) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+    return dates.when(moment)
 
 
 class OrdersModel(QAbstractTableModel):

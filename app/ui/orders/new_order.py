@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.addresses import FIELDS, REQUIRED
 from app.domain.limits import MAX_LINE_QUANTITY
@@ -65,7 +65,17 @@ class NewOrderDialog(QDialog):
         add_line.clicked.connect(lambda: self.add_line())
         lines_box = QGroupBox("Lines")
         lines_layout = QVBoxLayout(lines_box)
-        lines_layout.addLayout(self.lines_grid)
+        # Many lines scroll inside the box, so the address and the buttons stay on a 700 px screen.
+        grid_holder = QWidget()
+        grid_holder.setLayout(self.lines_grid)
+        self.lines_scroll = QScrollArea(objectName="order_lines_scroll")
+        self.lines_scroll.setWidgetResizable(True)
+        self.lines_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.lines_scroll.setWidget(grid_holder)
+        self.lines_scroll.setMinimumHeight(110)
+        self._show_newest = False
+        self.lines_scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        lines_layout.addWidget(self.lines_scroll, 1)
         lines_layout.addWidget(add_line)
 
         self.address = {f: QLineEdit() for f in FIELDS}
@@ -89,7 +99,7 @@ class NewOrderDialog(QDialog):
         top.addRow("Customer *", self.customer)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(lines_box)
+        layout.addWidget(lines_box, 1)
         layout.addWidget(ship_box)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -106,7 +116,14 @@ class NewOrderDialog(QDialog):
         for column, widget in enumerate(row.widgets()):
             self.lines_grid.addWidget(widget, grid_row, column)
         row.value.setFocus()
+        self._show_newest = True  # once the grid has its new height (_range_changed)
         return row
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        """A line was added at the bottom: scroll down to it (the box scrolls, the dialog does not grow)."""
+        if self._show_newest:
+            self._show_newest = False
+            self.lines_scroll.verticalScrollBar().setValue(high)
 
     def remove_line(self, row: LineRow) -> None:
         self.lines.remove(row)

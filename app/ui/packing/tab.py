@@ -433,6 +433,34 @@ class PackingTab(QWidget):
             self._list_dirty = False
             self.reload_orders()
 
+    def refresh_orders(self, order_ids: set[int]) -> None:
+        """Re-read only these orders' rows (a scan, an order's status): the rest of the list stands."""
+        if self._closed:
+            return
+        if self._list_loading:
+            self._list_dirty = True  # a whole read is on its way; read again after it
+            return
+        db = self._ctx.db
+        asked = set(order_ids)
+
+        def work() -> list[OrderRow]:
+            with db.reads() as session:
+                return packing_query.open_order_rows(session, asked)
+
+        def loaded(rows: list[OrderRow]) -> None:
+            if not self._alive():
+                return
+            self._syncing_selection = True
+            try:
+                self.orders_model.merge_rows(rows, asked, lambda r: r.order_id)
+            finally:
+                self._syncing_selection = False
+            if self.open_number:
+                self._select_in_list(self.open_number)
+            self.orders_loaded.emit()
+
+        self._ctx.runner.run(work, loaded, self._on_orders_failed)
+
     def _on_orders_failed(self, exc: Exception) -> None:
         if self._alive():
             self._list_loading = False
@@ -519,8 +547,10 @@ class PackingTab(QWidget):
     def _on_changes(self, changes: Changes) -> None:
         if self._closed or not isinstance(changes, Changes):
             return
-        if changes.order_ids or changes.catalog or changes.settings:
+        if changes.catalog or changes.settings:
             self.reload_orders()
+        elif changes.order_ids:
+            self.refresh_orders(set(changes.order_ids))
         if self._detail is not None and (self._detail.order_id in changes.order_ids or changes.catalog):
             self._load_detail()
 

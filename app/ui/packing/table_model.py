@@ -59,6 +59,33 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._rows_changed()
         self.endResetModel()
 
+    def merge_rows(self, fresh: Sequence[Row], asked: set, key: Callable[[Row], object]) -> None:
+        """Fresh copies of the rows whose key was `asked` for: replaced where they are, dropped when
+        `fresh` has no row for them, added when new. Rows that keep their places are repainted
+        without resetting the model (the view keeps its scroll and selection)."""
+        by_key = {key(r): r for r in fresh}
+        merged: list[Row] = []
+        changed: list[int] = []
+        for row in self._rows:
+            k = key(row)
+            if k not in asked:
+                merged.append(row)
+            elif k in by_key:
+                changed.append(len(merged))
+                merged.append(by_key.pop(k))
+        merged.extend(by_key.values())  # newly listed
+        in_place = len(merged) == len(self._rows) and not by_key
+        if in_place and self._sort is not None:
+            in_place = [id(r) for r in self._sorted(merged)] == [id(r) for r in merged]
+        if not in_place:
+            self.set_rows(merged)
+            return
+        self._rows = merged
+        self._rows_changed()
+        last = self.columnCount() - 1
+        for position in changed:
+            self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+
     def _rows_changed(self) -> None:
         """After the rows were replaced or reordered (subclasses keep their look-ups here)."""
 

@@ -22,6 +22,7 @@ from app.ui.inventory.csv_io import ProblemsModel
 from app.ui.purchasing.common import Asks, say, table, words
 from app.ui.purchasing.rows_model import Column, RowsModel
 from app.ui.widgets.guard import run_for
+from app.domain.dates import counted
 
 NOT_IN_FILE = "(not in the file)"
 
@@ -141,7 +142,7 @@ class GradingPage(QWidget):
         self.problems = ProblemsModel([], self)
         self.problems_view.setModel(self.problems)
         self._mapping_changed()
-        say(self.message, f"{len(preview.rows)} row(s) shown of the file. Check each column's match, then import.")
+        say(self.message, f"{counted(len(preview.rows), 'row')} shown of the file. Check each column's match, then import.")
         self.preview_shown.emit()
 
     def columns(self) -> dict[str, str | None]:
@@ -187,7 +188,7 @@ class GradingPage(QWidget):
         self._ctx.events.publish(result.changes)
         text = (f"Graded {result.units} units: {result.passed} passed → {self.pass_status.currentText()}, "
                 f"{result.failed} failed → {self.fail_status.currentText()}; {result.regraded} regraded"
-                + (f", {result.new_variations} new variation(s)" if result.new_variations else "") + ".")
+                + (f", {counted(result.new_variations, 'new variation')}" if result.new_variations else "") + ".")
         say(self.message, text)
         self._mapping_changed()
         self.import_finished.emit(text)
@@ -197,7 +198,7 @@ class GradingPage(QWidget):
             self.problems_view.setModel(None)
             self.problems = ProblemsModel(exc.problems, self)
             self.problems_view.setModel(self.problems)
-            text = f"{len(exc.problems)} bad row(s) — nothing was graded. Every bad row is listed above."
+            text = f"{counted(len(exc.problems), 'bad row')} — nothing was graded. Every bad row is listed above."
         else:
             text = words(exc)
         say(self.message, text, refused=True)

@@ -21,6 +21,7 @@ from app.ui.purchasing.po_form import NewPoForm
 from app.ui.purchasing.po_models import lines_model, po_list_model, status_words, units_model
 from app.ui.purchasing.vendors_page import VendorsPage
 from app.ui.widgets.guard import run_for
+from app.domain.dates import counted
 
 
 class PoPage(QWidget):
@@ -203,7 +204,7 @@ class PoPage(QWidget):
                 self.problems = ProblemsModel(exc.problems, self)
                 self.problems_view.setModel(self.problems)
                 self.problems_view.show()
-                say(self.message, f"{len(exc.problems)} bad row(s) — nothing imported; each is listed above.",
+                say(self.message, f"{counted(len(exc.problems), 'bad row')} — nothing imported; each is listed above.",
                     refused=True)
             else:
                 say(self.message, words(exc), refused=True)

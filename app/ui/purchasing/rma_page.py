@@ -19,6 +19,7 @@ from app.ui.purchasing.rma_models import RESOLUTION_WORDS, rma_lines_model, rma_
 from app.ui.serial_jobs import SerialJobs
 from app.ui.widgets.guard import run_for
 from app.ui.widgets.verdict import VerdictBanner
+from app.domain.dates import counted
 
 RMA_CODE = re.compile(r"^RMA-?\d{1,12}$", re.IGNORECASE)
 NEXT_STEP = {
@@ -180,7 +181,7 @@ class RmaPage(RmaActions, QWidget):
             tracking = f" · tracking {view.tracking}" if view.tracking else ""
             approved = f" · approved by {view.approved_by}" if view.approved_at else ""
             self.header.setText(f"{view.number} · {view.vendor}{ra} · {view.status}{approved}{tracking}\n"
-                                f"{len(view.lines)} unit(s), {view.open_lines} open · credit expected "
+                                f"{counted(len(view.lines), 'unit')}, {view.open_lines} open · credit expected "
                                 f"{money(view.credit_expected)} · received {money(view.credit_received)}")
             self._update_buttons()
             if opened:

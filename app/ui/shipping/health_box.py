@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from app.domain import dates
 from app.integrations.shipstation.status import ShippingHealth
 
 _OK = "color: #1e7e34; font-weight: bold;"
@@ -14,12 +13,7 @@ _WAIT = "color: #8a5a00; font-weight: bold;"
 
 
 def _when(text: str | None) -> str:
-    if not text:
-        return ""
-    try:
-        return datetime.fromisoformat(text).astimezone().strftime("%d %b %H:%M")
-    except ValueError:
-        return text
+    return dates.when(text, empty=text or "")
 
 
 class ShippingHealthBox(QGroupBox):

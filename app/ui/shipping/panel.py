@@ -25,6 +25,7 @@ from app.ui.scanner import NO_SCAN_PROPERTY
 from app.ui.shipping.health_box import ShippingHealthBox
 from app.ui.shipping.unsaved import ShippingEdits
 from app.ui.widgets.guard import run_for
+from app.domain.dates import counted
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,7 @@ class ShippingPanel(ShippingEdits, QWidget):
         def done(stores) -> None:
             self.load_stores_button.setEnabled(True)
             self._set_stores(stores, wanted)
-            self._say(f"{len(stores)} store(s) in this ShipStation account.", ok=True)
+            self._say(f"{counted(len(stores), 'store')} in this ShipStation account.", ok=True)
             self.stores_loaded.emit()
 
         def failed(exc: Exception) -> None:
