@@ -17,6 +17,7 @@ class PacedScanner:
         self.started: dict[str, float] = {}
         self.answered: dict[str, tuple[str, float]] = {}
         self.commits: list[float] = []
+        self.commit_of: dict[str, float] = {}
         self._timestamp = 10_000_000
         window.packing.verdict_shown.connect(self._on_verdict)
 
@@ -28,6 +29,7 @@ class PacedScanner:
         if code is not None:
             self.answered[code] = (kind, now)
             self.commits.append(packing.last_commit_ms)
+            self.commit_of[code] = packing.last_commit_ms
 
     def send(self, code: str) -> None:
         from PySide6.QtCore import QEvent, Qt
@@ -93,6 +95,9 @@ class PacedScanner:
             f"{prefix}_refused": len(refused),
             f"{prefix}_unanswered": len(unanswered),
         }
+        commits = sorted(self.commit_of[c] for c in sent if c in self.commit_of and self.commit_of[c] is not None)
+        if commits:  # the scan's own transaction on the writer thread, waits for the write lock included
+            out[f"{prefix}_commit_p95_ms"] = round(percentile(commits, 95), 2)
         return out
 
 

@@ -8,6 +8,7 @@ The database keeps UTC; a naive datetime or an ISO string without a zone is take
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 DAY = "%Y-%m-%d"
 CLOCK = "%H:%M"
@@ -57,11 +58,16 @@ def sort_key(moment: datetime | str | None) -> str:
     """Sorts moments in time order (UTC ISO text; empty first). Lists re-sort thousands of rows on
     every refresh: a datetime from the database (UTC, naive or not) takes the short way."""
     if isinstance(moment, datetime):
-        if moment.tzinfo is None or moment.utcoffset() == timedelta(0):
-            return moment.replace(tzinfo=None).isoformat() + "+00:00"
-        return moment.astimezone(timezone.utc).isoformat()
+        return _utc_text(moment)
     local = to_local(moment)
     return local.astimezone(timezone.utc).isoformat() if local is not None else ""
+
+
+@lru_cache(maxsize=65536)
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() == timedelta(0):
+        return moment.replace(tzinfo=None).isoformat() + "+00:00"
+    return moment.astimezone(timezone.utc).isoformat()
 
 
 def number(value: int) -> str:

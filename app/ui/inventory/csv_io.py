@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -17,6 +18,7 @@ from app.ui.context import UiContext
 from app.ui.widgets.guard import run_for
 from app.domain.dates import counted
 
+PROGRESS_EVERY_S = 0.2
 log = logging.getLogger(__name__)
 
 
@@ -116,9 +118,15 @@ class CsvTransfer(QObject):
 
         dialog.canceled.connect(cancel_requested)
 
+        shown = {"at": 0.0}
+
         def moved(done: int, total: int) -> None:
             if cancel.cancelled:
                 return
+            now = time.monotonic()
+            if now - shown["at"] < PROGRESS_EVERY_S and done < total:
+                return  # a repaint of the dialog costs the scan the GUI thread: a few a second is plenty
+            shown["at"] = now
             dialog.setLabelText(f"Importing {name}: {done:,} of {counted(total, 'unit')}")
             dialog.setMaximum(total)
             dialog.setValue(done)

@@ -74,9 +74,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
                 changed.append(len(merged))
                 merged.append(by_key.pop(k))
         merged.extend(by_key.values())  # newly listed
-        in_place = len(merged) == len(self._rows) and not by_key
-        if in_place and self._sort is not None:
-            in_place = [id(r) for r in self._sorted(merged)] == [id(r) for r in merged]
+        in_place = len(merged) == len(self._rows) and not by_key and self._in_order_at(merged, changed)
         if not in_place:
             self.set_rows(merged)
             return
@@ -107,10 +105,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self.changePersistentIndex(index, self.index(position[key], index.column()))
         self.layoutChanged.emit()
 
-    def _sorted(self, rows: Sequence[Row]) -> list[Row]:
-        if self._sort is None:
-            return list(rows)
-        column, order = self._sort
+    def _row_key(self) -> Callable[[Row], tuple]:
+        assert self._sort is not None
+        column = self._sort[0]
         key = self._columns[column].sort_key or self._columns[column].text
 
         def sort_key(row: Row):
@@ -120,7 +117,27 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             text = str(value).lower()
             return (1, 0, text) if text else (2, 0, "")  # blanks last
 
-        return sorted(rows, key=sort_key, reverse=order == Qt.SortOrder.DescendingOrder)
+        return sort_key
+
+    def _sorted(self, rows: Sequence[Row]) -> list[Row]:
+        if self._sort is None:
+            return list(rows)
+        return sorted(rows, key=self._row_key(), reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
+
+    def _in_order_at(self, rows: list[Row], positions: list[int]) -> bool:
+        """Whether the rows at `positions` still sit between their neighbours in the sort order."""
+        if self._sort is None:
+            return True
+        key = self._row_key()
+        descending = self._sort[1] == Qt.SortOrder.DescendingOrder
+
+        def before(a: Row, b: Row) -> bool:
+            ka, kb = key(a), key(b)
+            return ka >= kb if descending else ka <= kb
+
+        last = len(rows) - 1
+        return all((p == 0 or before(rows[p - 1], rows[p])) and (p == last or before(rows[p], rows[p + 1]))
+                   for p in positions)
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
