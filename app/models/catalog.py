@@ -61,6 +61,9 @@ class Variation(Base):
     __table_args__ = (
         UniqueConstraint("product_id", "grade_id", "condition_key"),
         Index("ix_variations_sku_norm", "sku_norm"),
+        # The catalog filter walks variations in this order and tests each SKU from the index alone
+        # (migration 0009).
+        Index("ix_variations_catalog_order_sku", "product_id", "grade_id", "condition_key", "sku_norm"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
