@@ -8,7 +8,7 @@ millisecond instead; the busy thread loses a few percent.
 
 `collector_paused()` keeps the cyclic garbage collector from stopping every thread for 60-130 ms
 at a time while a long job builds 100,000 rows of objects that are not garbage (refcounting still
-frees everything that is not part of a cycle).
+frees everything that is not part of a cycle; the young generations are collected once at the end).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _pauses -= 1
             if _pauses == 0 and _was_enabled:
-                # What was made meanwhile and still lives is long-lived (the screens' data): set it
-                # aside rather than have the first collection afterwards stop every thread to scan it.
-                gc.freeze()
                 gc.enable()
+                # The young objects that piled up meanwhile are scanned once, here, at the end of the
+                # job (not at a random moment later); the long-lived generation is left alone.
+                gc.collect(1)
