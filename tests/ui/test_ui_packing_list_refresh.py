@@ -13,30 +13,12 @@ from app.domain.packing_query import open_order_rows
 from app.ui.packing.models import OrderListModel
 from app.ui.packing.tab import PackingTab
 
-from packing_helpers import direct_order, seed_stock
+from packing_helpers import direct_order
+from test_ui_packing import stock, tab  # noqa: F401 (the packing tab's fixtures)
 
 pytestmark = pytest.mark.gui
 
 IP13_A, PIXEL = "IP13-128-MID-A", "PX7-128-OBS-A"
-
-
-@pytest.fixture
-def stock(db):
-    return seed_stock(db)
-
-
-@pytest.fixture
-def tab(qtbot, ctx, stock):
-    widget = PackingTab(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    with qtbot.waitSignal(widget.orders_loaded, timeout=5000):
-        pass
-    yield widget
-    widget.shutdown()
-    ctx.wait(10000)
 
 
 def _scanned(tab: PackingTab, number: str) -> str:
