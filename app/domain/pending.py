@@ -22,13 +22,17 @@ BATCH = 50_000
 @dataclass(frozen=True)
 class PendingChanges:
     row_ids: tuple[int, ...]
-    listing_ids: frozenset[int] | None  # None: every listing (a setting or a list changed)
-    named: frozenset[int] = frozenset()  # the listings the other rows name (stock changes)
-    everything_row_ids: tuple[int, ...] = ()  # the rows asking for every listing
+    named: frozenset[int] = frozenset()  # the listings the rows name (stock changes)
+    everything_row_ids: tuple[int, ...] = ()  # the rows asking for every listing (a setting or a list changed)
 
     @property
     def empty(self) -> bool:
         return not self.row_ids
+
+    @property
+    def listing_ids(self) -> frozenset[int] | None:
+        """The listings to push: None means every listing."""
+        return None if self.everything else self.named
 
     @property
     def everything(self) -> bool:
@@ -49,7 +53,7 @@ def take(session: Session, limit: int = BATCH) -> PendingChanges:
     rows = session.execute(select(PendingPush.id, PendingPush.kind, PendingPush.ref_id)
                            .order_by(PendingPush.id).limit(limit)).all()
     if not rows:
-        return PendingChanges((), frozenset())
+        return PendingChanges(())
     ids = tuple(r[0] for r in rows)
     every = tuple(row_id for row_id, kind, _ in rows if kind == EVERYTHING)
     refs: dict[str, set[int]] = {VARIATION: set(), ORDER: set(), LISTING: set()}
@@ -57,7 +61,7 @@ def take(session: Session, limit: int = BATCH) -> PendingChanges:
         if ref is not None and kind in refs:
             refs[kind].add(ref)
     named = frozenset(listings_touched(session, refs[VARIATION], refs[ORDER]) | refs[LISTING])
-    return PendingChanges(ids, None if every else named, named, every)
+    return PendingChanges(ids, named, every)
 
 
 def listings_touched(session: Session, variation_ids: set[int], order_ids: set[int]) -> set[int]:
