@@ -200,6 +200,8 @@ def run_window_bench(url: str, scans: int = 200, import_rows: int = 100_000, pac
             out["scan_during_import_note"] = f"the import ended after {len(sent2)} scans: too few for a p95"
     finally:
         window.shutdown()
+        if not window.threads_ended and not window.sync.wait_stopped(120_000):  # a cycle not yet at a check
+            log("  window bench: the sync thread was still running two minutes after the window closed")
         scanners.stop()
         window.deleteLater()
         app.processEvents()

@@ -26,6 +26,31 @@ def _database() -> str:
     return f"a temporary database migrated to revision {revision}"
 
 
+SAMPLE_CSV = ("imei,manufacturer,model,model_number,network,capacity,color,grade,conditions,status,warehouse\n"
+              "356938035643809,Apple,iPhone 13,A2482,Unlocked,128GB,Midnight,A,,Available,Main\n")
+
+
+def _csv_check_apart() -> str:
+    """The window checks big stock files in a child process: spawning one works in this build."""
+    from app.db import open_database
+    from app.domain.cancel import CancelToken
+    from app.domain.csv_check_apart import check_apart
+    from app.domain.setup import initialize
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(f"sqlite:///{Path(folder) / 'check.sqlite3'}")
+        try:
+            initialize(db)
+            sample = Path(folder) / "stock.csv"
+            sample.write_text(SAMPLE_CSV, encoding="utf-8")
+            plan = check_apart(db.url, sample, CancelToken(), "cancelled")
+        finally:
+            db.dispose()
+    if len(plan.rows) != 1:
+        raise RuntimeError(f"the child process checked {len(plan.rows)} rows, not 1")
+    return "a stock file checked in a child process"
+
+
 def _keyring() -> tuple[bool, str]:
     """A missing backend is reported, not a failure: REFURBDESK_BACKMARKET_TOKEN still works."""
     import keyring
@@ -52,6 +77,7 @@ def cmd_self_check(args) -> int:
     checks = [
         ("qt", lambda: (True, check_qt_platform())),
         ("database", lambda: (True, _database())),
+        ("csv-check", lambda: (True, _csv_check_apart())),
         ("keyring", _keyring),
         ("label", lambda: (True, check_label_render())),
         ("serial", lambda: (True, _serial_ports())),

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import csv_write, settings
+from app.domain import csv_check_apart, csv_write, settings
 from app.domain.cancel import Cancelled, CancelToken
 from app.domain.catalog import PRODUCT_FIELDS, condition_key, normalize_sku
 from app.domain.changes import Changes
@@ -284,7 +284,11 @@ def _check_header(header: list[str]) -> None:
 def check_file(session: Session, source: Source, cancel: CancelToken | None = None) -> ImportPlan:
     """Read and check every row (reads only); raises CsvImportError listing every bad row."""
     require(session, Permission.CSV)
-    cancel = cancel or CancelToken()
+    return check_rows(session, source, cancel or CancelToken())
+
+
+def check_rows(session: Session, source: Source, cancel: CancelToken) -> ImportPlan:
+    """check_file without the permission check (the caller made it; csv_check_apart's child)."""
     problems: list[tuple[int, str]] = []
     opened = CsvSource(source)
     try:
@@ -339,20 +343,29 @@ def import_inventory(session: Session, source: Source, *, actor: Actor | None = 
 
 
 def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None,
-               cancel: CancelToken | None = None) -> ImportResult:
+               cancel: CancelToken | None = None, check_apart: bool = False) -> ImportResult:
     """Import a file (a path, an open text stream or text) all or nothing, without holding up scans.
 
-    Checked in a read transaction; written in short transactions on SQLite (removed again if a later
-    one fails or `cancel` is set), in one COPY transaction on PostgreSQL. Raises CsvImportError
-    listing every bad row, or Cancelled; either way nothing is imported.
+    Checked in a read transaction (with `check_apart`, a big file is checked in a child process:
+    the window's scans keep the interpreter, csv_check_apart); written in short transactions on
+    SQLite (removed again if a later one fails or `cancel` is set), in one COPY transaction on
+    PostgreSQL. Raises CsvImportError listing every bad row, or Cancelled; either way nothing is
+    imported.
     """
     with collector_paused():  # 100,000 rows of objects, none of them garbage (app/threads.py)
-        return _import_csv(db, source, actor or current_actor(), progress, cancel or CancelToken())
+        return _import_csv(db, source, actor or current_actor(), progress, cancel or CancelToken(), check_apart)
 
 
-def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken) -> ImportResult:
+def _check(db, source: Source, cancel: CancelToken, check_apart: bool) -> ImportPlan:
     with db.reads() as session:
-        plan = check_file(session, source, cancel)
+        if not (check_apart and csv_check_apart.worth_checking_apart(source)):
+            return check_file(session, source, cancel)
+        require(session, Permission.CSV)
+    return csv_check_apart.check_apart(db.url, source, cancel, CANCELLED)
+
+
+def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken, check_apart: bool) -> ImportResult:
+    plan = _check(db, source, cancel, check_apart)
     cancel.check(CANCELLED)
     now = utcnow()
     if not db.is_sqlite:

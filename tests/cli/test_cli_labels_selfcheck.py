@@ -26,7 +26,7 @@ def test_self_check_reports_each_check_and_passes(tmp_path):
     result = run(tmp_path, "self-check")
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for name in ("qt", "database", "keyring", "label", "serial"):
+    for name in ("qt", "database", "csv-check", "keyring", "label", "serial"):
         assert any(re.match(rf"ok\s+{name}\b", line) for line in lines), result.stdout
     assert lines[-1] == "usable"
 

@@ -26,6 +26,7 @@ from app.ui.backmarket.listings_model import ListingsFilter, ListingsModel
 from app.ui.backmarket.mapping_dialog import MappingDialog
 from app.ui.backmarket.queries import ListingRow
 from app.ui.backmarket.settings_panel import BackMarketSettingsPanel
+from app.ui.behind_tab import behind_another_tab
 from app.ui.context import UiContext
 from app.ui.shipping.panel import ShippingPanel
 from app.ui.sync.controller import SyncController
@@ -184,8 +185,8 @@ class BackMarketTab(QWidget):
             self._next_read()
 
     def _next_read(self) -> None:
-        if self._closed or self._reading:
-            return
+        if self._closed or self._reading or behind_another_tab(self):
+            return  # behind another tab: what was asked waits for showEvent
         db = self._ctx.db
         if self._want_all:
             self._want_all, self._want_some = False, None  # the whole read covers what was asked
@@ -254,6 +255,10 @@ class BackMarketTab(QWidget):
                 self.listings_view.resizeColumnToContents(column)
         for column, width in ((1, 150), (5, 90), (7, 180)):  # title, calculated, mapped to
             header.resizeSection(column, width)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._next_read()  # the reads asked for while another tab was in front
 
     def _show_count(self) -> None:
         self.count.setText(f"{counted(self.listings_model.rowCount(), 'listing')} · {self._unmapped:,} not matched · "

@@ -135,7 +135,7 @@ class CsvTransfer(QObject):
         db = self.ctx.db
 
         def work() -> ImportResult:
-            return import_csv(db, Path(path), progress=progress.moved.emit, cancel=cancel)
+            return import_csv(db, Path(path), progress=progress.moved.emit, cancel=cancel, check_apart=True)
 
         def done(result: ImportResult) -> None:
             self._close_progress(progress)

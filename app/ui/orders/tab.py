@@ -19,6 +19,7 @@ from app.domain import orders, orders_list
 from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
+from app.ui.behind_tab import behind_another_tab
 from app.ui.context import UiContext
 from app.ui.orders.detail import ask_yes_no, detail_html
 from app.ui.orders.model import OrdersModel
@@ -43,6 +44,7 @@ class OrdersTab(QWidget):
         self.detail: dict | None = None
         self.new_order_dialog: NewOrderDialog | None = None
         self._generation = 0
+        self._stale = False  # changes arrived while another tab was in front
         self._select_after: str | None = None
         self._wanted: str | None = None
 
@@ -202,10 +204,16 @@ class OrdersTab(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API): the operator may have changed
         self._apply_gates()
         super().showEvent(event)
+        if self._stale:  # orders changed while another tab was in front
+            self._stale = False
+            self.reload()
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.order_ids or changes.settings or changes.catalog:
-            self._debounce.start()
+            if behind_another_tab(self):
+                self._stale = True  # read once, when the user comes back to this tab
+            else:
+                self._debounce.start()
 
     # --- actions -------------------------------------------------------------------------------
 

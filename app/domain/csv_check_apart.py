@@ -1,0 +1,105 @@
+"""Checking a big stock file in a process of its own, so the station's scans keep the interpreter.
+
+Checking 100,000 rows is seconds of pure Python (Luhn digits, look-ups, dictionaries). In the
+window's process that work shares Python's one interpreter lock with the GUI thread and the scan
+writer: a packer's scan during those seconds waited 150-500 ms for its verdict (measured, issue 12).
+A child process has a lock of its own. It reads the database in its own read transaction and sends
+back the checked rows, a few thousand at a time, so the window never stops for one big unpickling;
+the parent then writes them (csv_write) exactly as if it had checked them itself.
+
+The child is started with "spawn", never "fork": the window's process has Qt and database threads
+running, and a forked copy of their locks can deadlock. The packaged program supports this through
+`multiprocessing.freeze_support()` in its entry point (packaging/refurbdesk_entry.py), which
+`refurbdesk self-check` proves on each build.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from pathlib import Path
+
+from app.domain.cancel import Cancelled, CancelToken
+from app.domain.errors import DomainError
+
+APART_FROM_BYTES = 1_000_000  # ~10,000 rows: below that the child's start (~1 s) costs more than it saves
+ROWS_PER_MESSAGE = 4_000
+POLL_S = 0.05
+
+
+class CheckStopped(DomainError):
+    """The checking process ended without an answer (killed, out of memory, a crash)."""
+
+    reason = "check_failed"
+
+
+def worth_checking_apart(source: object) -> bool:
+    return isinstance(source, Path) and source.is_file() and source.stat().st_size >= APART_FROM_BYTES
+
+
+def check_apart(url: str, path: Path, cancel: CancelToken, cancelled_message: str):
+    """csv_import.check_rows(path) run in a child process; returns its ImportPlan.
+
+    Raises what the check raises (CsvImportError with every bad row), Cancelled when `cancel` is set
+    (the child is stopped at once), CheckStopped when the child ends without an answer."""
+    from app.domain.csv_import import CsvImportError, ImportPlan
+
+    spawn = multiprocessing.get_context("spawn")
+    receiving, sending = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=_child, args=(url, str(path), sending), name="refurbdesk-csv-check", daemon=True)
+    child.start()
+    sending.close()  # only the child writes: its end closing is how a crash shows here
+    try:
+        first = _receive(receiving, child, cancel, cancelled_message)
+        if first[0] == "refused":
+            raise CsvImportError(first[1])
+        if first[0] == "failed":
+            raise CheckStopped(f"The file could not be checked: {first[1]}")
+        _kind, count, products, variations, skus = first
+        rows: list = []
+        while len(rows) < count:
+            rows += _receive(receiving, child, cancel, cancelled_message)
+        return ImportPlan(rows, products, variations, skus)
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(5)
+
+
+def _receive(connection, child, cancel: CancelToken, cancelled_message: str):
+    while not connection.poll(POLL_S):
+        if cancel.cancelled:
+            raise Cancelled(cancelled_message)
+        if not child.is_alive() and not connection.poll(0):
+            raise CheckStopped(f"The file check stopped unexpectedly (exit code {child.exitcode}); nothing was imported.")
+    try:
+        return connection.recv()
+    except EOFError:
+        raise CheckStopped(f"The file check stopped unexpectedly (exit code {child.exitcode}); "
+                           "nothing was imported.") from None
+
+
+def _child(url: str, path: str, connection) -> None:
+    """In the child: check the file against the database and send the plan back in pieces."""
+    gc.disable()  # a short-lived process building 100,000 live rows: nothing to collect
+    from app.db import open_database
+    from app.domain.csv_import import CsvImportError, check_rows
+
+    try:
+        db = open_database(url, create=False)
+        try:
+            with db.reads() as session:
+                plan = check_rows(session, Path(path), CancelToken())
+        finally:
+            db.dispose()
+    except CsvImportError as exc:
+        connection.send(("refused", exc.problems))
+        return
+    except Exception as exc:  # the parent reports it; nothing was written
+        connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    connection.send(("plan", len(plan.rows), plan.products, plan.variations, plan.skus))
+    for start in range(0, len(plan.rows), ROWS_PER_MESSAGE):
+        connection.send(plan.rows[start : start + ROWS_PER_MESSAGE])
+    connection.close()
