@@ -23,7 +23,7 @@ from app.domain.cancel import Cancelled, CancelToken
 from app.domain.errors import DomainError
 
 APART_FROM_BYTES = 1_000_000  # ~10,000 rows: below that the child's start (~1 s) costs more than it saves
-ROWS_PER_MESSAGE = 4_000
+ROWS_PER_MESSAGE = 1_000  # unpickling one message holds the interpreter lock: ~3 ms, not a scan's whole budget
 POLL_S = 0.05
 
 
