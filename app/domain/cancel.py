@@ -12,8 +12,8 @@ class Cancelled(DomainError):
 
 
 class CancelToken:
-    def __init__(self) -> None:
-        self._event = threading.Event()
+    def __init__(self, event=None) -> None:
+        self._event = event if event is not None else threading.Event()  # or a multiprocessing Event
 
     def cancel(self) -> None:
         self._event.set()

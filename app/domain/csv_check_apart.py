@@ -7,6 +7,11 @@ A child process has a lock of its own. It reads the database in its own read tra
 back the checked rows, a few thousand at a time, so the window never stops for one big unpickling;
 the parent then writes them (csv_write) exactly as if it had checked them itself.
 
+On PostgreSQL the child writes the file too (`import_apart`): the import is one COPY transaction
+that scans never wait for, and formatting 100,000 rows for COPY is Python work of its own. The
+child reports progress; Cancel asks it to stop (it rolls back), and a child that dies takes its
+open transaction with it: either way nothing is imported.
+
 The child is started with "spawn", never "fork": the window's process has Qt and database threads
 running, and a forked copy of their locks can deadlock. The packaged program supports this through
 `multiprocessing.freeze_support()` in its entry point (packaging/refurbdesk_entry.py), which
@@ -67,8 +72,49 @@ def check_apart(url: str, path: Path, cancel: CancelToken, cancelled_message: st
         child.join(5)
 
 
-def _receive(connection, child, cancel: CancelToken, cancelled_message: str):
+def import_apart(url: str, path: Path, actor, progress, cancel: CancelToken, cancelled_message: str):
+    """csv_import: check and write `path` in a child process (PostgreSQL); returns its ImportResult.
+
+    Raises CsvImportError, Cancelled or CheckStopped as check_apart does; nothing is imported then."""
+    from app.domain.csv_import import CsvImportError
+
+    spawn = multiprocessing.get_context("spawn")
+    stop = spawn.Event()
+    receiving, sending = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=_import_child, args=(url, str(path), actor, stop, sending), name="refurbdesk-csv-check",
+                          daemon=True)
+    child.start()
+    sending.close()
+    asked_to_stop = CancelToken()  # the child answers a cancel itself: it may have committed already
+    try:
+        while True:
+            if cancel.cancelled and not stop.is_set():
+                stop.set()
+            message = _receive(receiving, child, asked_to_stop, cancelled_message, stop_event=stop, cancel_asked=cancel)
+            kind = message[0]
+            if kind == "progress":
+                if progress is not None:
+                    progress(message[1], message[2])
+            elif kind == "done":
+                return message[1]
+            elif kind == "refused":
+                raise CsvImportError(message[1])
+            elif kind == "cancelled":
+                raise Cancelled(cancelled_message)
+            else:
+                raise CheckStopped(f"The file could not be imported: {message[1]}")
+    finally:
+        receiving.close()
+        child.join(10)
+        if child.is_alive():
+            child.terminate()
+            child.join(5)
+
+
+def _receive(connection, child, cancel: CancelToken, cancelled_message: str, stop_event=None, cancel_asked=None):
     while not connection.poll(POLL_S):
+        if cancel_asked is not None and cancel_asked.cancelled and not stop_event.is_set():
+            stop_event.set()  # passed on to the child, which answers "cancelled" (or "done")
         if cancel.cancelled:
             raise Cancelled(cancelled_message)
         if not child.is_alive() and not connection.poll(0):
@@ -102,4 +148,30 @@ def _child(url: str, path: str, connection) -> None:
     connection.send(("plan", len(plan.rows), plan.products, plan.variations, plan.skus))
     for start in range(0, len(plan.rows), ROWS_PER_MESSAGE):
         connection.send(plan.rows[start : start + ROWS_PER_MESSAGE])
+    connection.close()
+
+
+def _import_child(url: str, path: str, actor, stop, connection) -> None:
+    """In the child (PostgreSQL): check and write the file, reporting progress; answer how it ended."""
+    gc.disable()
+    from app.db import open_database
+    from app.domain.csv_import import CsvImportError, check_rows, write_plan
+
+    cancel = CancelToken(stop)
+    try:
+        db = open_database(url, create=False)
+        try:
+            with db.reads() as session:
+                plan = check_rows(session, Path(path), cancel)
+            result = write_plan(db, plan, actor, lambda done, total: connection.send(("progress", done, total)), cancel)
+        finally:
+            db.dispose()
+    except CsvImportError as exc:
+        connection.send(("refused", exc.problems))
+    except Cancelled:
+        connection.send(("cancelled",))
+    except Exception as exc:  # reported by the parent; the transaction was rolled back
+        connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+    else:
+        connection.send(("done", result))
     connection.close()

@@ -346,8 +346,8 @@ def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Call
                cancel: CancelToken | None = None, check_apart: bool = False) -> ImportResult:
     """Import a file (a path, an open text stream or text) all or nothing, without holding up scans.
 
-    Checked in a read transaction (with `check_apart`, a big file is checked in a child process:
-    the window's scans keep the interpreter, csv_check_apart); written in short transactions on
+    Checked in a read transaction (with `check_apart`, a big file is checked in a child process, and
+    on PostgreSQL written there too: the window's scans keep the interpreter, csv_check_apart); written in short transactions on
     SQLite (removed again if a later one fails or `cancel` is set), in one COPY transaction on
     PostgreSQL. Raises CsvImportError listing every bad row, or Cancelled; either way nothing is
     imported.
@@ -358,15 +358,27 @@ def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Call
 
 def _check(db, source: Source, cancel: CancelToken, check_apart: bool) -> ImportPlan:
     with db.reads() as session:
-        if not (check_apart and csv_check_apart.worth_checking_apart(source)):
-            return check_file(session, source, cancel)
         require(session, Permission.CSV)
+        if not (check_apart and csv_check_apart.worth_checking_apart(source)):
+            return check_rows(session, source, cancel)
     return csv_check_apart.check_apart(db.url, source, cancel, CANCELLED)
 
 
 def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken, check_apart: bool) -> ImportResult:
+    if check_apart and not db.is_sqlite and csv_check_apart.worth_checking_apart(source):
+        # PostgreSQL: one COPY transaction that scans never wait for, so the child writes it too
+        # (SQLite's steps stay here, where this process's scans are seen waiting between them).
+        with db.reads() as session:
+            require(session, Permission.CSV)
+        return csv_check_apart.import_apart(db.url, source, actor, progress, cancel, CANCELLED)
     plan = _check(db, source, cancel, check_apart)
     cancel.check(CANCELLED)
+    return write_plan(db, plan, actor, progress, cancel)
+
+
+def write_plan(db, plan: ImportPlan, actor: Actor, progress, cancel: CancelToken) -> ImportResult:
+    """Write a checked file: one COPY transaction on PostgreSQL, short steps on SQLite (undone again
+    if a later step fails or `cancel` is set)."""
     now = utcnow()
     if not db.is_sqlite:
         try:

@@ -1,6 +1,6 @@
-"""The window checks a big stock file in a child process (csv_check_apart): the same rows land, the
-same bad rows are reported, Cancel stops the child, and a child that dies loses nothing and says so.
-On SQLite and PostgreSQL."""
+"""The window checks a big stock file in a child process (csv_check_apart; on PostgreSQL the child
+writes it too): the same rows land, the same bad rows are reported, Cancel stops the child, and a
+child that dies loses nothing and says so. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -23,14 +23,19 @@ from tests.polling import wait_until
 def apart(monkeypatch) -> list[Path]:
     """Every file counts as big, and each child check is recorded."""
     checked: list[Path] = []
-    real = csv_check_apart.check_apart
+    real_check, real_import = csv_check_apart.check_apart, csv_check_apart.import_apart
 
-    def recorded(url, path, cancel, message):
+    def check_recorded(url, path, *args):
         checked.append(path)
-        return real(url, path, cancel, message)
+        return real_check(url, path, *args)
+
+    def import_recorded(url, path, *args):  # PostgreSQL: the child writes the file too
+        checked.append(path)
+        return real_import(url, path, *args)
 
     monkeypatch.setattr(csv_check_apart, "APART_FROM_BYTES", 0)
-    monkeypatch.setattr(csv_check_apart, "check_apart", recorded)
+    monkeypatch.setattr(csv_check_apart, "check_apart", check_recorded)
+    monkeypatch.setattr(csv_check_apart, "import_apart", import_recorded)
     return checked
 
 
@@ -66,6 +71,7 @@ def test_bad_rows_found_apart_are_the_same_and_nothing_is_written(db, tmp_path, 
 def test_a_small_file_or_text_is_checked_here(db, tmp_path, monkeypatch):
     spawned: list[int] = []
     monkeypatch.setattr(csv_check_apart, "check_apart", lambda *a: spawned.append(1))
+    monkeypatch.setattr(csv_check_apart, "import_apart", lambda *a: spawned.append(1))
     import_csv(db, _file(tmp_path, [row(7000 + i) for i in range(20)]), check_apart=True)
     import_csv(db, to_csv([row(7100 + i) for i in range(20)]), check_apart=True)
     assert spawned == [] and counts(db)[0] == 40
@@ -114,3 +120,19 @@ def test_a_child_that_dies_loses_nothing_and_says_so(db, tmp_path, apart):
     assert isinstance(error, CheckStopped), outcome
     assert "stopped unexpectedly" in str(error) and "nothing was imported" in str(error)
     assert counts(db)[:2] == (0, 0)
+
+
+def test_progress_and_the_events_station_come_through_from_the_child(db, tmp_path, apart):
+    from app.domain.station import Actor
+    from app.models import UnitEvent
+    from sqlalchemy import select
+
+    path = _file(tmp_path, [row(9500 + i) for i in range(300)])
+    seen: list[tuple[int, int]] = []
+    result = import_csv(db, path, actor=Actor("Bench 7", "Ada"), progress=lambda d, t: seen.append((d, t)),
+                        check_apart=True)
+    assert result.units == 300 and seen[-1] == (300, 300)
+    with db.reads() as s:
+        stations = set(s.scalars(select(UnitEvent.station)))
+        operators = set(s.scalars(select(UnitEvent.operator)))
+    assert stations == {"Bench 7"} and operators == {"Ada"}
