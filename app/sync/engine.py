@@ -111,11 +111,14 @@ class SyncEngine:
 
     # ---- switches ------------------------------------------------------------------------------
 
-    def _enabled(self) -> bool:
-        """Back Market switched on. `switched_off` (the daemon stops on it) only when ShipStation is off too."""
-        with self.db.reads() as session:
-            enabled = bool(settings.get(session, "backmarket.enabled"))
-            shipping = not enabled and bool(settings.get(session, "shipstation.enabled"))
+    def _enabled(self, session=None) -> bool:
+        """Back Market switched on. `switched_off` (the daemon stops on it) only when ShipStation is off too.
+        Read in `session` when given (the fence's one read transaction), else in a read of its own."""
+        if session is None:
+            with self.db.reads() as session:
+                return self._enabled(session)
+        enabled = bool(settings.get(session, "backmarket.enabled"))
+        shipping = not enabled and bool(settings.get(session, "shipstation.enabled"))
         if not enabled and not shipping and not self.switched_off:
             log.warning("Back Market sync switched off (backmarket.enabled = false): nothing more is written")
         self.switched_off = not enabled and not shipping
@@ -197,9 +200,11 @@ class SyncEngine:
     def fence(self) -> None:
         """Immediately before every remote write: the sync is still switched on, and the lease is still
         ours for longer than one call may take (renewed when less is left). Reads only, mostly."""
-        if not self._enabled():
+        with self.db.reads() as session:  # one read transaction for both: a write every 50 ms pays for it
+            enabled = self._enabled(session)
+            left = lease.seconds_left_in(session, self.station) if enabled else None
+        if not enabled:
             raise SwitchedOff(SWITCHED_OFF)
-        left = lease.seconds_left(self.db, self.station)
         if left is None:
             raise self._lost()
         if left < self.lease_ttl * (1 - CALL_SHARE_OF_LEASE):

@@ -94,9 +94,14 @@ def take_over(db: Database, dead_holder: str, holder: str, ttl_seconds: float = 
 def seconds_left(db: Database, holder: str, *, name: str = LEASE_NAME, now: datetime | None = None) -> float | None:
     """How long `holder`'s lease still runs (one indexed read, no write); None when another station
     holds it or nobody does. The fence before every remote write."""
-    now = now or utcnow()
     with db.reads() as session:  # a read transaction: never SQLite's write lock
-        row = session.execute(select(SyncLease.holder, SyncLease.expires_at).where(SyncLease.name == name)).first()
+        return seconds_left_in(session, holder, name=name, now=now)
+
+
+def seconds_left_in(session, holder: str, *, name: str = LEASE_NAME, now: datetime | None = None) -> float | None:
+    """seconds_left inside the caller's read transaction (the fence reads its switch in the same one)."""
+    now = now or utcnow()
+    row = session.execute(select(SyncLease.holder, SyncLease.expires_at).where(SyncLease.name == name)).first()
     if row is None or row.holder != holder:
         return None
     return (row.expires_at - now).total_seconds()

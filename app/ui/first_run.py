@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain import first_run
+from app.domain.changes import Changes
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
 from app.sync import secrets
@@ -73,7 +74,7 @@ class FirstRunPanel(QFrame):
         layout.addLayout(top)
         layout.addLayout(grid)
         self.setVisible(False)  # until the first reading says something is left to do
-        ctx.events.changes_applied.connect(lambda _changes: self.refresh())
+        ctx.events.changes_applied.connect(self._on_changes)
         self.refresh()
 
     @property
@@ -86,6 +87,16 @@ class FirstRunPanel(QFrame):
 
     def stop(self) -> None:
         self._stopped = True
+
+    def _on_changes(self, changes: object) -> None:
+        """Read the checklist again only for a change that can tick a step: not for every scan."""
+        if isinstance(changes, Changes) and not (changes.settings or changes.catalog or (
+                changes.unit_ids and not self._done(first_run.STOCK))):
+            return
+        self.refresh()
+
+    def _done(self, key: str) -> bool:
+        return any(step.key == key and step.done for step in self.steps)
 
     def refresh(self) -> None:
         if self._stopped:

@@ -54,6 +54,29 @@ def test_an_empty_database_shows_four_open_steps_each_with_its_button(qtbot, ctx
     dialog.close()
 
 
+def test_a_scan_does_not_read_the_list_again_once_stock_is_ticked(qtbot, qapp, ctx, tmp_path, settings_file,
+                                                                  monkeypatch):
+    """Every scan publishes its order and unit: none of that can tick a step once stock is in."""
+    win = _window(qtbot, ctx, tmp_path, settings_file)
+    panel = win.first_run
+    qtbot.waitUntil(lambda: panel.isVisible())
+    receive(ctx.db, [imei(1)])
+    ctx.events.publish(Changes.of(units=[1]))
+    qtbot.waitUntil(lambda: _ticked(panel)["stock"])
+    qtbot.waitUntil(lambda: not ctx.runner.busy)
+    reads: list[int] = []
+    real = first_run.checklist
+    monkeypatch.setattr(first_run, "checklist", lambda *a, **k: reads.append(1) or real(*a, **k))
+    for n in range(3):  # what a committed scan publishes
+        ctx.events.publish(Changes.of(orders={n + 1}, units={1}, variations={1}))
+    qapp.processEvents()
+    qtbot.waitUntil(lambda: not ctx.runner.busy)
+    assert reads == []
+    with qtbot.waitSignal(ctx.events.changes_applied):
+        ctx.events.publish(Changes.of(settings=True))
+    qtbot.waitUntil(lambda: reads == [1])
+
+
 def test_steps_tick_themselves_and_the_list_goes_when_all_are_done(qtbot, ctx, tmp_path, settings_file, monkeypatch):
     win = _window(qtbot, ctx, tmp_path, settings_file)
     panel = win.first_run
