@@ -65,6 +65,7 @@ def _wait_until_blocked(db, timeout=10.0):
         while time.monotonic() < deadline:
             waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
                                        "WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+            conn.rollback()  # pg_stat_activity is read once per transaction: a new one sees the waiter arrive
             if waiting:
                 return
             time.sleep(0.02)

@@ -1,0 +1,159 @@
+"""A scan that waits on another station's lock judges what that station committed (PostgreSQL).
+
+Deterministic: station A holds its transaction open, station B's scan is started and seen waiting
+for a lock (pg_stat_activity), then A commits. Each lock the scan takes — the order, the unit, the
+order's lines — gets a case, so however the scan sends its statements (one by one or several per
+round trip), each read must come after its lock and see the other station's change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from app.domain import fulfilment, history, orders
+from app.domain.errors import DomainError
+from app.domain.unit_corrections import Correction, correct_unit
+from app.models import Commitment, UnitEvent
+from tests.dbfixtures import make_imei, receive
+
+pytestmark = pytest.mark.postgres
+
+
+def _new_order(db, qty=1, sku="S"):
+    with db.sessions.begin() as s:
+        return orders.create_direct_order(s, "Waiter", [orders.LineRequest(qty, sku=sku)])[0].number
+
+
+def _wait_until_blocked(db, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    with db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"))
+            conn.rollback()  # pg_stat_activity is read once per transaction: a new one sees B arrive
+            if waiting:
+                return
+            time.sleep(0.02)
+        seen = conn.execute(text("SELECT pid, state, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
+                                 "WHERE datname = current_database()")).all()
+    raise AssertionError(f"the second station's scan never waited for a lock: {seen}")
+
+
+def _scan_waiting_on(db, hold, number, code):
+    """Run `hold(session)` at station A, then station B's scan of `code` onto `number`, which waits
+    for A; A commits; return B's outcome ("ok", line) or ("refused", reason, message)."""
+    outcome = {}
+
+    def station_b():
+        try:
+            with db.sessions.begin() as s:
+                verdict = fulfilment.commit_unit(s, number, code)
+            outcome["result"] = ("ok", verdict.scanned, verdict.wanted)
+        except DomainError as exc:
+            outcome["result"] = ("refused", exc.reason, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["result"] = ("crash", repr(exc))
+
+    with db.sessions.begin() as s:
+        hold(s)
+        b = threading.Thread(target=station_b)
+        b.start()
+        _wait_until_blocked(db)
+    b.join(30)
+    assert not b.is_alive()
+    return outcome["result"]
+
+
+def _active(db, **where):
+    with db.reads() as s:
+        stmt = select(func.count(Commitment.id)).where(Commitment.active.is_(True))
+        for key, value in where.items():
+            stmt = stmt.where(getattr(Commitment, key) == value)
+        return s.scalar(stmt)
+
+
+def test_unit_committed_elsewhere_while_the_scan_waits(pg_db):
+    code = make_imei(1)
+    unit_id = receive(pg_db, code, sku="S")
+    first, second = _new_order(pg_db), _new_order(pg_db)
+    result = _scan_waiting_on(pg_db, lambda s: fulfilment.commit_unit(s, first, code), second, code)
+    assert result[:2] == ("refused", fulfilment.ALREADY_COMMITTED), result
+    assert f"order {first}" in result[2]
+    assert _active(pg_db, unit_id=unit_id) == 1
+
+
+def test_unit_shipped_on_another_order_while_the_scan_waits(pg_db):
+    code = make_imei(2)
+    unit_id = receive(pg_db, code, sku="S")
+    first, second = _new_order(pg_db), _new_order(pg_db)
+    with pg_db.sessions.begin() as s:
+        fulfilment.commit_unit(s, first, code)
+    result = _scan_waiting_on(pg_db, lambda s: fulfilment.ship_order(s, first, "TRK-1", "UPS"), second, code)
+    assert result[:2] == ("refused", fulfilment.ALREADY_SHIPPED), result
+    assert first in result[2]
+    assert _active(pg_db, unit_id=unit_id) == 0
+
+
+def test_unit_regraded_while_the_scan_waits(pg_db):
+    code = make_imei(3)
+    unit_id = receive(pg_db, code, sku="S")
+    number = _new_order(pg_db)
+    result = _scan_waiting_on(pg_db, lambda s: correct_unit(s, code, Correction(grade="B")), number, code)
+    assert result[:2] == ("refused", fulfilment.NO_MATCHING_LINE), result
+    assert "grade B" in result[2]
+    assert _active(pg_db, unit_id=unit_id) == 0
+
+
+def test_order_cancelled_while_the_scan_waits(pg_db):
+    code = make_imei(4)
+    receive(pg_db, code, sku="S")
+    number = _new_order(pg_db)
+    result = _scan_waiting_on(pg_db, lambda s: orders.set_order_status(s, number, "Cancelled"), number, code)
+    assert result[:2] == ("refused", fulfilment.ORDER_CLOSED), result
+    assert "Cancelled" in result[2]
+    assert _active(pg_db) == 0
+
+
+def test_last_place_on_the_line_taken_while_the_scan_waits(pg_db):
+    codes = [make_imei(10 + i) for i in range(3)]
+    for c in codes:
+        receive(pg_db, c, sku="S")
+    number = _new_order(pg_db, qty=2)
+    with pg_db.sessions.begin() as s:
+        fulfilment.commit_unit(s, number, codes[0])
+    result = _scan_waiting_on(pg_db, lambda s: fulfilment.commit_unit(s, number, codes[1]), number, codes[2])
+    assert result[:2] == ("refused", fulfilment.LINE_COMPLETE), result
+    assert "(2/2)" in result[2]
+    assert _active(pg_db) == 2
+
+
+def test_a_place_freed_while_the_scan_waits_is_filled(pg_db):
+    codes = [make_imei(20 + i) for i in range(2)]
+    for c in codes:
+        receive(pg_db, c, sku="S")
+    number = _new_order(pg_db, qty=1)
+    with pg_db.sessions.begin() as s:
+        fulfilment.commit_unit(s, number, codes[0])
+    result = _scan_waiting_on(pg_db, lambda s: fulfilment.uncommit_unit(s, number, codes[0]), number, codes[1])
+    assert result == ("ok", 1, 1), result
+    assert _active(pg_db) == 1
+
+
+def test_a_committed_scan_writes_its_commitment_and_its_history_once(pg_db):
+    code = make_imei(30)
+    unit_id = receive(pg_db, code, sku="S")
+    number = _new_order(pg_db)
+    with pg_db.sessions.begin() as s:
+        verdict = fulfilment.commit_unit(s, number, code)
+    assert (verdict.scanned, verdict.wanted) == (1, 1)
+    assert verdict.changes.variation_ids  # the SKU line's variations are reported for the sync
+    with pg_db.reads() as s:
+        events = s.execute(select(UnitEvent.kind, UnitEvent.detail).where(UnitEvent.unit_id == unit_id,
+                                                                           UnitEvent.kind == history.COMMITTED)).all()
+        commitments = s.execute(select(Commitment.line_id, Commitment.station).where(Commitment.unit_id == unit_id)).all()
+    assert events == [(history.COMMITTED, f"order {number}")]
+    assert len(commitments) == 1 and commitments[0][0] == verdict.line_id
