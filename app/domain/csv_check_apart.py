@@ -49,13 +49,12 @@ def check_apart(url: str, path: Path, cancel: CancelToken, cancelled_message: st
     (the child is stopped at once), CheckStopped when the child ends without an answer."""
     from app.domain.csv_import import CsvImportError, ImportPlan
 
-    spawn = multiprocessing.get_context("spawn")
-    receiving, sending = spawn.Pipe(duplex=False)
-    child = spawn.Process(target=_child, args=(url, str(path), sending), name="refurbdesk-csv-check", daemon=True)
-    child.start()
-    sending.close()  # only the child writes: its end closing is how a crash shows here
+    def stop_now() -> None:
+        cancel.check(cancelled_message)  # the child is stopped in `finally`
+
+    receiving, child = _start(_child, url, str(path))
     try:
-        first = _receive(receiving, child, cancel, cancelled_message)
+        first = _receive(receiving, child, stop_now)
         if first[0] == "refused":
             raise CsvImportError(first[1])
         if first[0] == "failed":
@@ -63,7 +62,7 @@ def check_apart(url: str, path: Path, cancel: CancelToken, cancelled_message: st
         _kind, count, products, variations, skus = first
         rows: list = []
         while len(rows) < count:
-            rows += _receive(receiving, child, cancel, cancelled_message)
+            rows += _receive(receiving, child, stop_now)
         return ImportPlan(rows, products, variations, skus)
     finally:
         receiving.close()
@@ -78,19 +77,17 @@ def import_apart(url: str, path: Path, actor, progress, cancel: CancelToken, can
     Raises CsvImportError, Cancelled or CheckStopped as check_apart does; nothing is imported then."""
     from app.domain.csv_import import CsvImportError
 
-    spawn = multiprocessing.get_context("spawn")
-    stop = spawn.Event()
-    receiving, sending = spawn.Pipe(duplex=False)
-    child = spawn.Process(target=_import_child, args=(url, str(path), actor, stop, sending), name="refurbdesk-csv-check",
-                          daemon=True)
-    child.start()
-    sending.close()
-    asked_to_stop = CancelToken()  # the child answers a cancel itself: it may have committed already
+    stop = multiprocessing.get_context("spawn").Event()
+
+    def pass_cancel_on() -> None:  # the child answers a cancel itself: it may have committed already
+        if cancel.cancelled:
+            stop.set()
+
+    receiving, child = _start(_import_child, url, str(path), actor, stop)
     try:
         while True:
-            if cancel.cancelled and not stop.is_set():
-                stop.set()
-            message = _receive(receiving, child, asked_to_stop, cancelled_message, stop_event=stop, cancel_asked=cancel)
+            pass_cancel_on()
+            message = _receive(receiving, child, pass_cancel_on)
             kind = message[0]
             if kind == "progress":
                 if progress is not None:
@@ -111,12 +108,20 @@ def import_apart(url: str, path: Path, actor, progress, cancel: CancelToken, can
             child.join(5)
 
 
-def _receive(connection, child, cancel: CancelToken, cancelled_message: str, stop_event=None, cancel_asked=None):
+def _start(target, *args):
+    """A spawned child running target(*args, sending end of a pipe); returns (receiving end, child)."""
+    spawn = multiprocessing.get_context("spawn")
+    receiving, sending = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=target, args=(*args, sending), name="refurbdesk-csv-check", daemon=True)
+    child.start()
+    sending.close()  # only the child writes: its end closing is how a crash shows here
+    return receiving, child
+
+
+def _receive(connection, child, on_wait):
+    """The child's next message; `on_wait` runs every POLL_S meanwhile (to cancel)."""
     while not connection.poll(POLL_S):
-        if cancel_asked is not None and cancel_asked.cancelled and not stop_event.is_set():
-            stop_event.set()  # passed on to the child, which answers "cancelled" (or "done")
-        if cancel.cancelled:
-            raise Cancelled(cancelled_message)
+        on_wait()
         if not child.is_alive() and not connection.poll(0):
             raise CheckStopped(f"The file check stopped unexpectedly (exit code {child.exitcode}); nothing was imported.")
     try:

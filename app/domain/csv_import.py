@@ -356,22 +356,18 @@ def import_csv(db, source: Source, *, actor: Actor | None = None, progress: Call
         return _import_csv(db, source, actor or current_actor(), progress, cancel or CancelToken(), check_apart)
 
 
-def _check(db, source: Source, cancel: CancelToken, check_apart: bool) -> ImportPlan:
+def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken, check_apart: bool) -> ImportResult:
+    apart = check_apart and csv_check_apart.worth_checking_apart(source)
     with db.reads() as session:
         require(session, Permission.CSV)
-        if not (check_apart and csv_check_apart.worth_checking_apart(source)):
-            return check_rows(session, source, cancel)
-    return csv_check_apart.check_apart(db.url, source, cancel, CANCELLED)
-
-
-def _import_csv(db, source: Source, actor: Actor, progress, cancel: CancelToken, check_apart: bool) -> ImportResult:
-    if check_apart and not db.is_sqlite and csv_check_apart.worth_checking_apart(source):
+        if not apart:
+            plan = check_rows(session, source, cancel)
+    if apart and not db.is_sqlite:
         # PostgreSQL: one COPY transaction that scans never wait for, so the child writes it too
         # (SQLite's steps stay here, where this process's scans are seen waiting between them).
-        with db.reads() as session:
-            require(session, Permission.CSV)
         return csv_check_apart.import_apart(db.url, source, actor, progress, cancel, CANCELLED)
-    plan = _check(db, source, cancel, check_apart)
+    if apart:
+        plan = csv_check_apart.check_apart(db.url, source, cancel, CANCELLED)
     cancel.check(CANCELLED)
     return write_plan(db, plan, actor, progress, cancel)
 

@@ -35,6 +35,16 @@ def _ticked(panel) -> dict[str, bool]:
     return {step.key: step.done for step in panel.steps}
 
 
+def _window_with_stock_ticked(qtbot, ctx, tmp_path, settings_file) -> MainWindow:
+    """The list on screen, then one unit received: the stock step ticks itself."""
+    win = _window(qtbot, ctx, tmp_path, settings_file)
+    qtbot.waitUntil(lambda: win.first_run.isVisible())
+    receive(ctx.db, [imei(1)])
+    ctx.events.publish(Changes.of(units=[1]))
+    qtbot.waitUntil(lambda: _ticked(win.first_run)["stock"])
+    return win
+
+
 def test_an_empty_database_shows_four_open_steps_each_with_its_button(qtbot, ctx, tmp_path, settings_file):
     win = _window(qtbot, ctx, tmp_path, settings_file)
     panel = win.first_run
@@ -57,12 +67,8 @@ def test_an_empty_database_shows_four_open_steps_each_with_its_button(qtbot, ctx
 def test_a_scan_does_not_read_the_list_again_once_stock_is_ticked(qtbot, qapp, ctx, tmp_path, settings_file,
                                                                   monkeypatch):
     """Every scan publishes its order and unit: none of that can tick a step once stock is in."""
-    win = _window(qtbot, ctx, tmp_path, settings_file)
+    win = _window_with_stock_ticked(qtbot, ctx, tmp_path, settings_file)
     panel = win.first_run
-    qtbot.waitUntil(lambda: panel.isVisible())
-    receive(ctx.db, [imei(1)])
-    ctx.events.publish(Changes.of(units=[1]))
-    qtbot.waitUntil(lambda: _ticked(panel)["stock"])
     qtbot.waitUntil(lambda: not ctx.runner.busy)
     reads: list[int] = []
     real = first_run.checklist
@@ -78,12 +84,8 @@ def test_a_scan_does_not_read_the_list_again_once_stock_is_ticked(qtbot, qapp, c
 
 
 def test_steps_tick_themselves_and_the_list_goes_when_all_are_done(qtbot, ctx, tmp_path, settings_file, monkeypatch):
-    win = _window(qtbot, ctx, tmp_path, settings_file)
+    win = _window_with_stock_ticked(qtbot, ctx, tmp_path, settings_file)
     panel = win.first_run
-    qtbot.waitUntil(lambda: panel.isVisible())
-    receive(ctx.db, [imei(1)])
-    ctx.events.publish(Changes.of(units=[1]))
-    qtbot.waitUntil(lambda: _ticked(panel)["stock"])
     assert panel.marks["stock"].text() == "✓" and panel.marks["lists"].text() == "○"
     # keeping the default lists: one click
     assert panel.keep_lists.isVisible()
