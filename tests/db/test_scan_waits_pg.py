@@ -157,3 +157,25 @@ def test_a_committed_scan_writes_its_commitment_and_its_history_once(pg_db):
         commitments = s.execute(select(Commitment.line_id, Commitment.station).where(Commitment.unit_id == unit_id)).all()
     assert events == [(history.COMMITTED, f"order {number}")]
     assert len(commitments) == 1 and commitments[0][0] == verdict.line_id
+
+
+def test_commitment_written_by_a_path_that_skips_the_unit_lock_is_still_refused(pg_db):
+    """A commitment another connection wrote with a bare INSERT (no FOR UPDATE on the unit: its
+    foreign key still holds the unit's row) is seen by the waiting scan, which refuses and writes nothing."""
+    code = make_imei(40)
+    unit_id = receive(pg_db, code, sku="S")
+    first, second = _new_order(pg_db), _new_order(pg_db)
+
+    def write_behind_the_lock(s):
+        line_id, order_id = s.execute(text("SELECT l.id, o.id FROM order_lines l JOIN orders o ON o.id = l.order_id "
+                                           "WHERE o.number = :n"), {"n": first}).one()
+        s.execute(text("INSERT INTO commitments (unit_id, line_id, order_id, active, committed_at, station) "
+                       "VALUES (:u, :l, :o, true, now(), 'elsewhere')"), {"u": unit_id, "l": line_id, "o": order_id})
+
+    result = _scan_waiting_on(pg_db, write_behind_the_lock, second, code)
+    assert result[:2] == ("refused", fulfilment.ALREADY_COMMITTED), result
+    assert "committed" in result[2]
+    assert _active(pg_db, unit_id=unit_id) == 1
+    with pg_db.reads() as s:
+        assert s.scalar(select(func.count(UnitEvent.id)).where(UnitEvent.unit_id == unit_id,
+                                                               UnitEvent.kind == history.COMMITTED)) == 0
