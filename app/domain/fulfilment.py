@@ -21,7 +21,7 @@ from app.domain.errors import DomainError, InvalidCode, NotFound, ScanRefused
 from app.domain.station import Actor, current_actor
 from app.models import Commitment, InventoryStatus, Order, OrderLine, OutboxMessage, Unit, UnitEvent, Variation
 from app.models.base import utcnow
-from app.domain.permissions import Permission, require
+from app.domain.permissions import Permission, must_ask_users_exist, require, require_knowing
 from app.domain.dates import counted, day
 
 # The checks, in the order the packing station applies them.
@@ -88,23 +88,33 @@ def _line_matches(line, unit: _ScannedUnit) -> bool:
 
 
 # The scan is the hot path of the packing station: fixed plain statements (scan_sql), plain rows,
-# plain INSERTs; every check below is still made, in the same order.
-def _scanned_order(session: Session, typed: str, postgres: bool):
-    number = typed.strip().upper()
-    if postgres:
-        scan_sql.run(session, scan_sql.LOCK_ORDER, number=number)
-    row = scan_sql.run(session, scan_sql.ORDER, number=number).first()
-    if row is None:
-        number = typed
-        raise NotFound(f"There is no order {number}.", reason="unknown_order")
-    return row
+# plain INSERTs; every check below is still made, in the same order. On PostgreSQL the locks and
+# reads go to the server in one round trip and the writes in a second (scan_sql.run_together).
+def _read_locked(session: Session, number: str, code: str | None):
+    """PostgreSQL, in one round trip: whether users exist (when nobody is signed in; the permission
+    is checked before anything is judged), lock the order and read it, lock the unit and read it,
+    lock the order's lines and count them — each read after its lock. Returns (users exist, order
+    row, unit row, lines with counts); with no valid code only the order is read."""
+    by_number = {"number": number}
+    ask_users = must_ask_users_exist()
+    statements = [(scan_sql.USERS_EXIST, {})] if ask_users else []
+    statements += [(scan_sql.LOCK_ORDER, by_number), (scan_sql.ORDER, by_number)]
+    if code is not None:
+        by_code = {"code": code}
+        statements += [(scan_sql.LOCK_UNIT, by_code), (scan_sql.UNIT, by_code),
+                       (scan_sql.LINES_LOCKED_BY_NUMBER, by_number), (scan_sql.COUNTS_BY_NUMBER, by_number)]
+    results = scan_sql.run_together(session, *statements)
+    users = bool(results.pop(0)[0][0]) if ask_users else False
+    order = results[1][0] if results[1] else None
+    if code is None:
+        return users, order, None, []
+    unit = results[3][0] if results[3] else None
+    counts = dict(results[5])
+    return users, order, unit, [(*line, counts.get(line[0], 0)) for line in results[4]]
 
 
-def _scanned_unit(session: Session, code: str, postgres: bool) -> tuple[_ScannedUnit, int | None, str]:
+def _scanned_unit(row, code: str) -> tuple[_ScannedUnit, int | None, str]:
     """The unit, the order it is actively committed to (or None), and the sold status's name."""
-    if postgres:
-        scan_sql.run(session, scan_sql.LOCK_UNIT, code=code)
-    row = scan_sql.run(session, scan_sql.UNIT, code=code).first()
     if row is None:
         what = "IMEI" if code.isdigit() else "serial"
         raise ScanRefused(f"Unknown unit: no unit with {what} {code} has been received.", reason=UNKNOWN_UNIT)
@@ -115,29 +125,31 @@ def _scanned_unit(session: Session, code: str, postgres: bool) -> tuple[_Scanned
     return unit, current, str(sold_status)
 
 
-def _lines_with_counts(session: Session, order_id: int, postgres: bool):
-    """The order's lines (locked on PostgreSQL) with how many units each has scanned."""
-    if not postgres:
-        return scan_sql.run(session, scan_sql.LINES_COUNTED, order_id=order_id).all()
-    lines = scan_sql.run(session, scan_sql.LINES_LOCKED, order_id=order_id).all()
-    counts = dict(scan_sql.run(session, scan_sql.COUNTS, order_id=order_id).all())
-    return [(*line, counts.get(line[0], 0)) for line in lines]
-
-
 def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> ScanVerdict:
     """Commit the scanned unit to the first line of the order it can fill."""
-    require(session, Permission.PACK)
     actor = actor or current_actor()
     postgres = session.get_bind().dialect.name == "postgresql"
-    order = _scanned_order(session, order_number, postgres)
+    try:
+        code, bad_code = parse_unit_code(raw_code).value, None
+    except InvalidCode as exc:
+        code, bad_code = None, exc
+    typed_number = order_number.strip().upper()
+    if postgres:
+        users_exist, order, unit_row, line_rows = _read_locked(session, typed_number, code)
+        require_knowing(Permission.PACK, users_exist)
+    else:  # the unit and the lines are read below, only when the checks get that far
+        require(session, Permission.PACK)
+        order = scan_sql.run(session, scan_sql.ORDER, number=typed_number).first()
+    if order is None:
+        raise NotFound(f"There is no order {order_number}.", reason="unknown_order")
     order_id, number, status_name, allows_commit = order
     if not allows_commit:
         raise ScanRefused(f"Order {number} is {status_name}: units cannot be scanned onto it.", reason=ORDER_CLOSED)
-    try:
-        code = parse_unit_code(raw_code).value
-    except InvalidCode as exc:
-        raise ScanRefused(str(exc), reason=INVALID_CODE) from None
-    unit, current, sold_status = _scanned_unit(session, code, postgres)
+    if bad_code is not None:
+        raise ScanRefused(str(bad_code), reason=INVALID_CODE)
+    if not postgres:
+        unit_row = scan_sql.run(session, scan_sql.UNIT, code=code).first()
+    unit, current, sold_status = _scanned_unit(unit_row, code)
 
     # The partial unique index answers this from the commitments of this one unit.
     if current is not None:
@@ -151,7 +163,9 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
     if not unit.sellable:
         raise ScanRefused(f"{unit.code} is in status {unit.status}, which is not sellable.", reason=NOT_SELLABLE)
 
-    lines = [_Line(*row) for row in _lines_with_counts(session, order_id, postgres)]
+    if not postgres:
+        line_rows = scan_sql.run(session, scan_sql.LINES_COUNTED, order_id=order_id).all()
+    lines = [_Line(*row) for row in line_rows]
     matching = [line for line in lines if _line_matches(line, unit)]
     if not matching:
         hint = ""
@@ -168,24 +182,37 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
             f"The line for {unit.product} is already complete ({line.scanned}/{line.quantity}).",
             reason=LINE_COMPLETE,
         )
-    at = scan_sql.stamp(session, utcnow())
     try:
-        scan_sql.run(session, scan_sql.COMMIT, unit_id=unit.id, line_id=open_line.id, order_id=order_id, active=True,
-                     at=at, station=actor.station)
+        sku_variations = _write_commitment(session, postgres, unit, open_line, order_id, number, actor)
     except IntegrityError:
         # The partial unique index: another station committed this unit a moment ago. The
         # caller's transaction rolls back, so no savepoint is needed on this hot path.
         raise ScanRefused(f"{unit.code} was just committed at another station.", reason=ALREADY_COMMITTED) from None
-    scan_sql.run(session, scan_sql.EVENT, unit_id=unit.id, at=at, kind=history.COMMITTED, detail=f"order {number}",
-                 order_id=order_id, station=actor.station, operator=actor.operator)
     # Stock moved for the unit's variation; a SKU line's demand also touches every variation
     # carrying that SKU. Nothing else on the order changed.
-    touched = {unit.variation_id}
-    if open_line.sku_norm:
-        touched |= {row[0] for row in scan_sql.run(session, scan_sql.SKU_VARIATIONS, sku_norm=open_line.sku_norm)}
-    changes = Changes.of(orders={order_id}, units={unit.id}, variations=touched)
+    changes = Changes.of(orders={order_id}, units={unit.id}, variations={unit.variation_id} | sku_variations)
     return ScanVerdict(number, unit.id, unit.code, open_line.id, open_line.scanned + 1, open_line.quantity,
                        unit.product, changes)
+
+
+def _write_commitment(session: Session, postgres: bool, unit: _ScannedUnit, line: _Line, order_id: int, number: str,
+                      actor: Actor) -> set[int]:
+    """The commitment and its history line; returns the variations carrying the line's SKU."""
+    at = scan_sql.stamp(session, utcnow())
+    commit = dict(unit_id=unit.id, line_id=line.id, order_id=order_id, active=True, at=at, station=actor.station)
+    event = dict(kind=history.COMMITTED, detail=f"order {number}", operator=actor.operator)
+    by_sku = {"sku_norm": line.sku_norm}
+    if postgres:
+        statements = [(scan_sql.COMMIT_WITH_EVENT, commit | event)]
+        if line.sku_norm:
+            statements.append((scan_sql.SKU_VARIATIONS, by_sku))
+        results = scan_sql.run_together(session, *statements)
+        return {row[0] for row in results[1]} if line.sku_norm else set()
+    scan_sql.run(session, scan_sql.COMMIT, **commit)
+    scan_sql.run(session, scan_sql.EVENT, unit_id=unit.id, at=at, order_id=order_id, station=actor.station, **event)
+    if not line.sku_norm:
+        return set()
+    return {row[0] for row in scan_sql.run(session, scan_sql.SKU_VARIATIONS, **by_sku)}
 
 
 def uncommit_unit(session: Session, order_number: str, raw_code: str, *, actor: Actor | None = None) -> Changes:

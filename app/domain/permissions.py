@@ -101,9 +101,20 @@ def allowed(session: Session, perm: Permission) -> bool:
 
 def require(session: Session, perm: Permission) -> None:
     """Refuse (PermissionRefused, changing nothing) unless the signed-in operator's role may `perm`."""
+    require_knowing(perm, lambda: users_exist(session))
+
+
+def must_ask_users_exist() -> bool:
+    """Would `require` read the users table? Only while nobody is signed in at this station."""
+    return current_operator() is None
+
+
+def require_knowing(perm: Permission, users_exist_now) -> None:
+    """`require` for a caller that reads whether users exist itself, in a round trip of its own
+    (the scan on PostgreSQL): `users_exist_now` is a bool, or a function asked only when needed."""
     operator = current_operator()
     if operator is None:
-        if not users_exist(session):
+        if not (users_exist_now() if callable(users_exist_now) else users_exist_now):
             return
         raise PermissionRefused(f"{_who_may(perm)} {perm.value}; nobody is signed in at this station.")
     if not role_allows(operator.role, perm):

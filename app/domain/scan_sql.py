@@ -7,7 +7,11 @@ the sold-status setting; on SQLite the order's lines also bring their scanned co
 
 PostgreSQL locks the bare order and unit rows first and reads afterwards (see app.db.lock_first):
 a read that joins other tables would hand back those tables as they were before the lock wait.
-SQLite needs no locks: the scan's transaction holds the write lock from its first statement.
+There the scan sends its statements in two round trips (psycopg's pipeline mode, `run_together`):
+the locks and reads, then the writes. The server still runs them one after another, each with its
+own snapshot, so every read comes after its lock and sees what the other station committed
+(tests/db/test_scan_waits_pg.py). SQLite needs no locks: the scan's transaction holds the write
+lock from its first statement.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.base import UTCDateTime
 
 _STAMP = UTCDateTime()
 
+USERS_EXIST = "SELECT EXISTS (SELECT 1 FROM users)"
 ORDER = """SELECT o.id, o.number, s.name, s.allows_commit FROM orders o
 JOIN order_statuses s ON s.id = o.status_id WHERE o.number = :number"""
 LOCK_ORDER = "SELECT id FROM orders WHERE number = :number FOR UPDATE"
@@ -36,18 +42,27 @@ JOIN inventory_statuses st ON st.id = u.status_id WHERE uc.code = :code"""
 LOCK_UNIT = """SELECT u.id FROM unit_codes uc JOIN units u ON u.id = uc.unit_id WHERE uc.code = :code
 FOR UPDATE OF u"""
 
+# The order's lines and counts by its number, so they go in the same round trip as the order's lock.
+LINES_LOCKED_BY_NUMBER = """SELECT l.id, l.variation_id, l.sku_norm, l.quantity, l.closed, l.unmapped
+FROM order_lines l WHERE l.order_id = (SELECT id FROM orders WHERE number = :number) ORDER BY l.id FOR UPDATE OF l"""
+COUNTS_BY_NUMBER = """SELECT line_id, COUNT(*) FROM commitments
+WHERE order_id = (SELECT id FROM orders WHERE number = :number) AND (active OR shipped_at IS NOT NULL)
+GROUP BY line_id"""
+
 LINES_COUNTED = """SELECT l.id, l.variation_id, l.sku_norm, l.quantity, l.closed, l.unmapped,
   (SELECT COUNT(*) FROM commitments c WHERE c.line_id = l.id AND (c.active OR c.shipped_at IS NOT NULL))
 FROM order_lines l WHERE l.order_id = :order_id ORDER BY l.id"""
-LINES_LOCKED = """SELECT l.id, l.variation_id, l.sku_norm, l.quantity, l.closed, l.unmapped
-FROM order_lines l WHERE l.order_id = :order_id ORDER BY l.id FOR UPDATE"""
-COUNTS = """SELECT line_id, COUNT(*) FROM commitments
-WHERE order_id = :order_id AND (active OR shipped_at IS NOT NULL) GROUP BY line_id"""
-
 COMMIT = """INSERT INTO commitments (unit_id, line_id, order_id, active, committed_at, shipped_at, released_at, station)
 VALUES (:unit_id, :line_id, :order_id, :active, :at, NULL, NULL, :station)"""
 EVENT = """INSERT INTO unit_events (unit_id, at, kind, detail, order_id, station, operator)
 VALUES (:unit_id, :at, :kind, :detail, :order_id, :station, :operator)"""
+# PostgreSQL: the commitment and its history line in one statement. A unique violation (the unit
+# committed a moment ago elsewhere) fails the whole statement, so no history is written for it.
+COMMIT_WITH_EVENT = """WITH c AS (
+INSERT INTO commitments (unit_id, line_id, order_id, active, committed_at, shipped_at, released_at, station)
+VALUES (:unit_id, :line_id, :order_id, :active, :at, NULL, NULL, :station) RETURNING unit_id)
+INSERT INTO unit_events (unit_id, at, kind, detail, order_id, station, operator)
+SELECT unit_id, :at, :kind, :detail, :order_id, :station, :operator FROM c"""
 SKU_VARIATIONS = "SELECT id FROM variations WHERE sku_norm = :sku_norm"
 
 
@@ -62,6 +77,22 @@ def run(session: Session, sql: str, **params):
     """Execute one of the statements above on the session's connection, in its transaction."""
     conn = session.connection()
     return conn.exec_driver_sql(_spelt(sql, conn.dialect.name), params)
+
+
+def run_together(session: Session, *statements: tuple[str, dict]) -> list[list[tuple]]:
+    """PostgreSQL: send `statements` ((sql, params) pairs) in one round trip and return each one's
+    rows. They run in turn, in the session's transaction; a failed one (a unique violation) raises
+    SQLAlchemy's error for it, as `run` would, and the caller's transaction rolls back."""
+    conn = session.connection()
+    raw = conn.connection.driver_connection
+    dbapi = conn.dialect.dbapi
+    sent = [(_spelt(sql, "postgresql"), params) for sql, params in statements]
+    try:
+        with raw.pipeline():
+            cursors = [raw.execute(sql, params) for sql, params in sent]
+    except dbapi.Error as exc:  # as SQLAlchemy's own (IntegrityError, OperationalError…), like `run`
+        raise DBAPIError.instance("; ".join(sql for sql, _ in sent), None, exc, dbapi.Error) from exc
+    return [cursor.fetchall() if cursor.description is not None else [] for cursor in cursors]
 
 
 def stamp(session: Session, when: datetime):
