@@ -135,3 +135,30 @@ def test_a_stock_change_beside_a_setting_change_keeps_its_listings(db):
     assert found.everything and found.listing_ids is None
     assert found.everything_row_ids and set(found.everything_row_ids) < set(found.row_ids)
     assert found.named_row_ids == tuple(sorted(set(found.row_ids) - set(found.everything_row_ids)))
+
+
+@pytest.mark.parametrize("mode", ["sku", "variation"])
+def test_a_batch_names_exactly_the_listings_of_its_own_rows(db, mode):
+    """take(limit=…) reads the oldest rows only, and names the listings those rows touch — the same
+    set as resolving each row's variation, order or listing on its own."""
+    rng = random.Random(7)
+    vids = _setup(db, mode)
+    _drain(db)
+    counter = [0]
+    for _ in range(40):
+        try:
+            with db.sessions.begin() as s:
+                _op(s, rng, vids, counter)
+        except DomainError:
+            pass
+    with db.reads() as s:
+        rows = s.execute(select(PendingPush.id, PendingPush.kind, PendingPush.ref_id).order_by(PendingPush.id)).all()
+    assert len(rows) > 6
+    for limit in (1, len(rows) // 3, len(rows)):
+        batch = rows[:limit]
+        refs = {kind: {ref for _, k, ref in batch if k == kind and ref is not None} for kind in ("variation", "order", "listing")}
+        with db.reads() as s:
+            expected = pending.listings_touched(s, refs["variation"], refs["order"]) | refs["listing"]
+            found = pending.take(s, limit=limit)
+        assert found.row_ids == tuple(r[0] for r in batch)
+        assert found.named == expected, (limit, mode)
