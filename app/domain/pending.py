@@ -48,7 +48,12 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count(PendingPush.id))) or 0
 
 
-def take(session: Session, limit: int = BATCH) -> PendingChanges:
+def count_through(session: Session, last_id: int) -> int:
+    """How many pending rows have an id up to `last_id` (an index range, counted by the database)."""
+    return session.scalar(select(func.count()).select_from(PendingPush).where(PendingPush.id <= last_id)) or 0
+
+
+def take(session: Session, limit: int = BATCH, after_id: int | None = None) -> PendingChanges:
     """The oldest pending rows (at most `limit`) and the listings they touch.
 
     The row ids come back to Python (they are what `forget` deletes); the listings are worked out by
@@ -56,7 +61,10 @@ def take(session: Session, limit: int = BATCH) -> PendingChanges:
     that range is counted too: its listing is pushed once more, harmlessly, and the row itself stays
     for the next round. (Resolving 50,000 rows through Python sets and IN lists of as many values
     held the interpreter lock for a quarter of a second, every second, while a backlog waited.)"""
-    ids = tuple(session.scalars(select(PendingPush.id).order_by(PendingPush.id).limit(limit)))
+    oldest = select(PendingPush.id).order_by(PendingPush.id).limit(limit)
+    if after_id is not None:  # the rows up to it were tried a moment ago (app/sync/tried.py)
+        oldest = oldest.where(PendingPush.id > after_id)
+    ids = tuple(session.scalars(oldest))
     if not ids:
         return PendingChanges(())
     in_batch = PendingPush.id.between(ids[0], ids[-1])
@@ -112,6 +120,47 @@ def listings_touched(session: Session, variation_ids: set[int], order_ids: set[i
     if not skus:
         return set()
     return set(session.scalars(select(Listing.id).where(Listing.sku_norm.in_(sorted(skus)))))
+
+
+def head(session: Session) -> tuple[int | None, int]:
+    """(the highest row id, how many rows) — in one statement, so both describe the same rows."""
+    last_id, rows = session.execute(select(func.max(PendingPush.id), func.count(PendingPush.id))).one()
+    return last_id, rows or 0
+
+
+class _Changed(Exception):
+    pass
+
+
+FORGET_STEP = 20_000  # SQLite: rows deleted per write transaction (a scan waits for one step at most)
+
+
+def forget_through(db, last_id: int, rows: int) -> bool:
+    """After a push that compared every listing: delete every row up to `last_id`, if exactly `rows`
+    of them are there — the rows `head` saw, none committed late since (a long import on PostgreSQL
+    numbers its rows first and commits them at its end; those must stay). False, deleting nothing,
+    otherwise. On SQLite writers take turns, so no row can appear below `last_id` later: the range
+    goes in steps. On PostgreSQL it is one DELETE, undone if it counts another number."""
+    if db.is_sqlite:
+        with db.reads() as session:
+            if session.scalar(select(func.count(PendingPush.id)).where(PendingPush.id <= last_id)) != rows:
+                return False
+        while True:
+            with db.sessions.begin() as session:
+                step = select(PendingPush.id).where(PendingPush.id <= last_id).order_by(PendingPush.id).limit(FORGET_STEP)
+                gone = session.execute(delete(PendingPush).where(PendingPush.id.in_(step))
+                                       .execution_options(synchronize_session=False)).rowcount
+            if gone < FORGET_STEP:
+                return True
+    try:
+        with db.sessions.begin() as session:
+            gone = session.execute(delete(PendingPush).where(PendingPush.id <= last_id)
+                                   .execution_options(synchronize_session=False)).rowcount
+            if gone != rows:
+                raise _Changed()
+    except _Changed:
+        return False
+    return True
 
 
 def forget(session: Session, row_ids: tuple[int, ...]) -> None:

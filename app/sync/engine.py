@@ -48,6 +48,7 @@ from app.sync.listings_import import import_listings
 from app.sync.orders_import import import_orders
 from app.sync.outbox import send_pending
 from app.sync.prune import prune_if_due
+from app.sync.tried import TriedRows
 from app.sync.push import FAST_PATH_RESERVE, PushResult, SkuBudget, pending_increases, push_quantities
 from app.sync.report import SyncReport, Tally
 
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 
 # After these, every later step would fail the same way (or make things worse): stop the cycle.
 STOPS_CYCLE = (TokenRejected, AccountNotAllowed, FirewallBlocked, BotChallenge, Offline, RateLimited)
+URGENT_BACKLOG = 5_000  # pending rows at a cycle's start above which its fast pushes skip them
+BETWEEN_CYCLES = "between cycles"  # the fast push's condition for app/sync/tried.py
 POLL_SECONDS = 1.0  # how often the lease holder reads pending_pushes (one indexed SELECT)
 RETRY_AFTER_FAILURE_SECONDS = 10.0  # a fast push that failed (offline, token, rate limit) waits this long
 CALL_SHARE_OF_LEASE = 0.3  # one HTTP call, its retries and waits included, never outlives this share
@@ -107,6 +110,8 @@ class SyncEngine:
         self._polled_at = 0.0
         self._retry_at = 0.0  # after a failed fast push: not before this (monotonic)
         self._in_urgent = False
+        self._tried = TriedRows()  # rows a fast push could not finish: not read again every second
+        self._cycle_floor: int | None = None  # inside a cycle with a big backlog: its last row id then
         self._budget_loaded = False
 
     # ---- switches ------------------------------------------------------------------------------
@@ -249,12 +254,14 @@ class SyncEngine:
                         return 0
                 if time.monotonic() < self._retry_at:
                     return 0  # the last try failed: the lease is kept, the rows wait a little
-                with self.db.reads() as session:
-                    rows = pending.take(session)
+                after, rows = self._take_untried(BETWEEN_CYCLES)
                 if rows.empty:
                     return 0
                 client = client or self._client()
                 result = self._push_rows(client, rows, orders_imported=False, may_import=True)
+                # A held-back increase is not noted here: the next round imports orders again first.
+                self._tried.note(after, rows.row_ids, held=False, budget_spent=bool(result.left and not result.held_back),
+                                 condition=BETWEEN_CYCLES)
                 self.last_pushed = result.changes
                 self.last_push_error = None
                 return result.pushed
@@ -279,14 +286,14 @@ class SyncEngine:
         self.last_push_error = words
 
     def _push_rows(self, client: BackMarketClient, rows: pending.PendingChanges, *, orders_imported: bool,
-                   may_import: bool, tally: Tally | None = None) -> PushResult:
+                   may_import: bool, tally: Tally | None = None, every_listing: bool = True) -> PushResult:
         """Push the listings these pending rows name first; then, if a counting setting changed, every
         listing, keeping the hour's last FAST_PATH_RESERVE lines for stock changes (with fewer left,
         that waits for the full cycle, and nothing is recomputed). Forget the rows whose listings are
         done. An increase goes out only after orders were imported (this cycle, or right here)."""
         self._load_budget()
         named = set(rows.named)
-        everything = rows.everything and self.budget.available() > FAST_PATH_RESERVE
+        everything = every_listing and rows.everything and self.budget.available() > FAST_PATH_RESERVE
         increases = orders_imported
         if (named or everything) and not increases and may_import \
                 and pending_increases(self.db, None if everything else named):
@@ -306,6 +313,24 @@ class SyncEngine:
             self._forget(done)
         return result
 
+    def _take_untried(self, condition: object, floor: int | None = None) -> tuple[int | None, pending.PendingChanges]:
+        """The pending rows a fast push reads: those after the rows it tried and could not finish
+        under the same condition (app/sync/tried.py), and after `floor`; or all of them."""
+        with self.db.reads() as session:
+            after = self._tried.after_id(condition, lambda last_id: pending.count_through(session, last_id))
+            start = max(after or 0, floor or 0) or None
+            return after, pending.take(session, after_id=start)
+
+    def _backlog_floor(self) -> int | None:
+        """At a cycle's start: with more than URGENT_BACKLOG rows pending (a bulk import, a station
+        that ran for months without the sync), the fast pushes inside the cycle leave those rows to
+        the cycle's own push step — which compares every listing and then forgets them all — and
+        push only what changes during the cycle. Working through such a backlog 50,000 rows at a
+        time recomputed thousands of listings for seconds at a stretch while packers scanned (issue 12)."""
+        with self.db.reads() as session:
+            last_id, rows = pending.head(session)
+        return last_id if rows > URGENT_BACKLOG else None
+
     def _import_orders_first(self, client: BackMarketClient, tally: Tally | None) -> bool:
         try:
             result = import_orders(self.db, client, lambda _text: self.fence())
@@ -317,6 +342,11 @@ class SyncEngine:
         if tally is not None:
             tally.add_orders(result)
         return True
+
+    def _forget_through(self, head: tuple[int | None, int], row_ids) -> None:
+        last_id, rows = head
+        if last_id is None or not pending.forget_through(self.db, last_id, rows):
+            self._forget(row_ids)
 
     def _forget(self, row_ids) -> None:
         with self.db.sessions.begin() as session:
@@ -337,13 +367,20 @@ class SyncEngine:
             return
         self._nudged.clear()
         self._polled_at = time.monotonic()
-        with self.db.reads() as session:
-            rows = pending.take(session)
+        condition = ("in a cycle", orders_imported)
+        after, rows = self._take_untried(condition, self._cycle_floor)
         if rows.empty:
             return
         self._in_urgent = True
         try:
-            tally.add_push(self._push_rows(client, rows, orders_imported=orders_imported, may_import=False), full=False)
+            # Not every listing: this cycle's own push step compares them all (a setting's row waits
+            # for it, a few minutes at most); recomputing 10,000 listings here took seconds of the
+            # interpreter lock every few seconds while packers scanned (issue 12).
+            result = self._push_rows(client, rows, orders_imported=orders_imported, may_import=False,
+                                     every_listing=False)
+            self._tried.note(after, rows.row_ids, held=bool(result.held_back), budget_spent=bool(result.left),
+                             condition=condition)
+            tally.add_push(result, full=False)
         finally:
             self._in_urgent = False
 
@@ -378,9 +415,11 @@ class SyncEngine:
             with self.db.sessions.begin() as session:
                 self.budget.load(session)  # another station may have spent some since we last synced
                 self._budget_loaded = True
+            self._cycle_floor = self._backlog_floor()
             self._steps(client, tally, progress, cancel)
             self._prune()
         finally:
+            self._cycle_floor = None
             client.close()
         return self._finish(tally)
 
@@ -415,12 +454,15 @@ class SyncEngine:
         def push_step() -> None:
             with self.db.reads() as session:
                 rows = pending.take(session)
+                head = pending.head(session)
             increases = orders["imported"]  # stale demand (orders failed): decreases only
             result = push_quantities(self.db, client, tick, self.budget, keep_back=FAST_PATH_RESERVE,
                                      increases=increases, before_write=self.fence)
             tally.add_push(result)
             if not result.held_back and not result.left and not rows.empty:
-                self._forget(rows.row_ids)  # every listing was just compared, so these rows are done
+                # Every listing was just compared, so every row read before is done — all of them
+                # (a backlog of millions too), or, if the table changed meanwhile, the batch read.
+                self._forget_through(head, rows.row_ids)
 
         steps = (("listings", lambda: tally.add_listings(import_listings(self.db, client, tick))),
                  ("orders", import_orders_step),

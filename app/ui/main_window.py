@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app import __version__
+from app.threads import keep_start_up_objects
 from app.ui import sounds
 from app.ui.catalog import CatalogTab
 from app.ui.context import UiContext
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(saved)
         if start_sync:
             self.sync.start()
+        keep_start_up_objects()
 
     def _station_name(self) -> str:
         """The name every history event of this station records (and the status bar shows)."""

@@ -179,3 +179,28 @@ def test_commitment_written_by_a_path_that_skips_the_unit_lock_is_still_refused(
     with pg_db.reads() as s:
         assert s.scalar(select(func.count(UnitEvent.id)).where(UnitEvent.unit_id == unit_id,
                                                                UnitEvent.kind == history.COMMITTED)) == 0
+
+
+def test_a_pending_row_committed_late_below_the_head_is_not_forgotten(pg_db):
+    """A long transaction (an import) numbers its pending rows first and commits them last: a push
+    that read the table before must not delete them with the range it read."""
+    from app.domain import pending
+
+    receive(pg_db, make_imei(49), sku="S")  # the product and its variation exist: nobody waits on them
+    with pg_db.sessions.begin() as s:
+        pending.forget(s, pending.take(s).row_ids)
+    late = pg_db.sessions()
+    late.begin()
+    from app.domain import inventory
+    from tests.dbfixtures import IPHONE
+
+    inventory.receive_unit(late, inventory.Receipt(IPHONE, "A", sku="S"), code=make_imei(50))
+    late.flush()  # its pending row has an id now, but is not committed
+    receive(pg_db, make_imei(51), sku="S")  # a quick station: a higher id, committed first
+    with pg_db.reads() as s:
+        last_id, rows = pending.head(s)
+    late.commit()
+    late.close()
+    assert not pending.forget_through(pg_db, last_id, rows)
+    with pg_db.reads() as s:
+        assert pending.count(s) > rows  # the late row, and every row read, are all still there

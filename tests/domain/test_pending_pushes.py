@@ -17,7 +17,7 @@ from app.domain import pending, settings
 from app.domain.errors import DomainError
 from app.domain.quantities import calculated_quantities
 from app.models import InventoryStatus, PendingPush, Unit
-from tests.dbfixtures import receive
+from tests.dbfixtures import make_imei, receive
 from tests.domain.test_quantities_fastpath import _op, _setup
 
 
@@ -162,3 +162,28 @@ def test_a_batch_names_exactly_the_listings_of_its_own_rows(db, mode):
             found = pending.take(s, limit=limit)
         assert found.row_ids == tuple(r[0] for r in batch)
         assert found.named == expected, (limit, mode)
+
+
+def test_forget_through_deletes_every_row_read_and_keeps_newer_ones(db):
+    for i in range(3):
+        receive(db, make_imei(100 + i))
+    with db.reads() as s:
+        last_id, rows = pending.head(s)
+    assert rows >= 3
+    receive(db, make_imei(110))  # after the head was read: a newer row, kept
+    assert pending.forget_through(db, last_id, rows)
+    with db.reads() as s:
+        left = list(s.scalars(select(PendingPush.id)))
+    assert left and min(left) > last_id
+
+
+def test_forget_through_deletes_nothing_when_the_rows_changed(db):
+    receive(db, make_imei(120))
+    receive(db, make_imei(121))
+    with db.reads() as s:
+        last_id, rows = pending.head(s)
+    with db.sessions.begin() as s:  # someone else forgot one meanwhile
+        s.execute(PendingPush.__table__.delete().where(PendingPush.id == last_id))
+    assert not pending.forget_through(db, last_id, rows)
+    with db.reads() as s:
+        assert pending.count(s) == rows - 1

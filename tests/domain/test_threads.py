@@ -44,3 +44,30 @@ def test_the_process_switches_threads_every_millisecond():
         assert sys.getswitchinterval() == SWITCH_INTERVAL_S == 0.001
     finally:
         sys.setswitchinterval(before)
+
+
+def test_start_up_objects_are_kept_once_and_later_garbage_is_still_collected():
+    """Run in a fresh interpreter: freezing is for the life of a process."""
+    import subprocess
+    import textwrap
+
+    script = textwrap.dedent("""
+        import gc, weakref
+        from app.threads import keep_start_up_objects
+        keep_start_up_objects()
+        kept = gc.get_freeze_count()
+        assert kept > 1000, kept
+        keep_start_up_objects()  # a second window in the same process freezes nothing more
+        assert gc.get_freeze_count() == kept
+        class Node: pass
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle made after start-up
+        gone = weakref.ref(a)
+        del a, b
+        gc.collect()
+        assert gone() is None, "garbage made after start-up must still be collected"
+        print("ok", kept)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok")
