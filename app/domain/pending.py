@@ -132,7 +132,7 @@ class _Changed(Exception):
     pass
 
 
-FORGET_STEP = 20_000  # SQLite: rows deleted per write transaction (a scan waits for one step at most)
+FORGET_STEP = 5_000  # SQLite: rows deleted per write transaction (~10 ms: a scan waits for one step at most)
 
 
 def forget_through(db, last_id: int, rows: int) -> bool:
