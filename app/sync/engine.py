@@ -58,7 +58,6 @@ log = logging.getLogger(__name__)
 
 # After these, every later step would fail the same way (or make things worse): stop the cycle.
 STOPS_CYCLE = (TokenRejected, AccountNotAllowed, FirewallBlocked, BotChallenge, Offline, RateLimited)
-URGENT_BACKLOG = 5_000  # pending rows at a cycle's start above which its fast pushes skip them
 BETWEEN_CYCLES = "between cycles"  # the fast push's condition for app/sync/tried.py
 POLL_SECONDS = 1.0  # how often the lease holder reads pending_pushes (one indexed SELECT)
 RETRY_AFTER_FAILURE_SECONDS = 10.0  # a fast push that failed (offline, token, rate limit) waits this long
@@ -111,7 +110,6 @@ class SyncEngine:
         self._retry_at = 0.0  # after a failed fast push: not before this (monotonic)
         self._in_urgent = False
         self._tried = TriedRows()  # rows a fast push could not finish: not read again every second
-        self._cycle_floor: int | None = None  # inside a cycle with a big backlog: its last row id then
         self._budget_loaded = False
 
     # ---- switches ------------------------------------------------------------------------------
@@ -313,23 +311,12 @@ class SyncEngine:
             self._forget(done)
         return result
 
-    def _take_untried(self, condition: object, floor: int | None = None) -> tuple[int | None, pending.PendingChanges]:
+    def _take_untried(self, condition: object) -> tuple[int | None, pending.PendingChanges]:
         """The pending rows a fast push reads: those after the rows it tried and could not finish
-        under the same condition (app/sync/tried.py), and after `floor`; or all of them."""
+        under the same condition (app/sync/tried.py), or all of them."""
         with self.db.reads() as session:
             after = self._tried.after_id(condition, lambda last_id: pending.count_through(session, last_id))
-            start = max(after or 0, floor or 0) or None
-            return after, pending.take(session, after_id=start)
-
-    def _backlog_floor(self) -> int | None:
-        """At a cycle's start: with more than URGENT_BACKLOG rows pending (a bulk import, a station
-        that ran for months without the sync), the fast pushes inside the cycle leave those rows to
-        the cycle's own push step — which compares every listing and then forgets them all — and
-        push only what changes during the cycle. Working through such a backlog 50,000 rows at a
-        time recomputed thousands of listings for seconds at a stretch while packers scanned (issue 12)."""
-        with self.db.reads() as session:
-            last_id, rows = pending.head(session)
-        return last_id if rows > URGENT_BACKLOG else None
+            return after, pending.take(session, after_id=after)
 
     def _import_orders_first(self, client: BackMarketClient, tally: Tally | None) -> bool:
         try:
@@ -368,7 +355,7 @@ class SyncEngine:
         self._nudged.clear()
         self._polled_at = time.monotonic()
         condition = ("in a cycle", orders_imported)
-        after, rows = self._take_untried(condition, self._cycle_floor)
+        after, rows = self._take_untried(condition)
         if rows.empty:
             return
         self._in_urgent = True
@@ -415,11 +402,9 @@ class SyncEngine:
             with self.db.sessions.begin() as session:
                 self.budget.load(session)  # another station may have spent some since we last synced
                 self._budget_loaded = True
-            self._cycle_floor = self._backlog_floor()
             self._steps(client, tally, progress, cancel)
             self._prune()
         finally:
-            self._cycle_floor = None
             client.close()
         return self._finish(tally)
 
