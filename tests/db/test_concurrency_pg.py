@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from app.domain import inventory, orders
 from app.domain.catalog import ProductSpec
-from app.models import Commitment, Unit
+from app.models import Unit
 from tests.db import race_workers
+from tests.db.pg_waits import active_commitments as active
 from tests.dbfixtures import make_imei, receive
 
 pytestmark = pytest.mark.postgres
@@ -44,14 +45,6 @@ def new_order(db, qty=1, sku="S"):
     with db.sessions.begin() as s:
         order, _ = orders.create_direct_order(s, "Racer", [orders.LineRequest(qty, sku=sku)])
         return order.number
-
-
-def active(db, **where):
-    with db.reads() as s:
-        stmt = select(func.count(Commitment.id)).where(Commitment.active.is_(True))
-        for key, value in where.items():
-            stmt = stmt.where(getattr(Commitment, key) == value)
-        return s.scalar(stmt)
 
 
 def unit_status(db, code):

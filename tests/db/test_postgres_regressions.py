@@ -10,14 +10,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from sqlalchemy import text
 
 from app.db import open_database
 from app.domain import catalog, fulfilment, inventory, orders
 from app.domain.setup import initialize
+from tests.db.pg_waits import wait_until_blocked
 from tests.dbfixtures import IPHONE, make_imei
 
 pytestmark = pytest.mark.postgres
@@ -59,19 +58,6 @@ def test_packing_flow_on_postgres(raw_pg):
         fulfilment.ship_order(s, number, "T")
 
 
-def _wait_until_blocked(db, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    with db.engine.connect() as conn:
-        while time.monotonic() < deadline:
-            waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
-                                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"))
-            conn.rollback()  # pg_stat_activity is read once per transaction: a new one sees the waiter arrive
-            if waiting:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second station never waited for the lock")
-
-
 def test_locked_order_read_after_a_concurrent_status_change(raw_pg):
     """Station A cancels an order; station B, waiting on the order's lock, must then see Cancelled."""
     with raw_pg.sessions.begin() as s:
@@ -87,6 +73,6 @@ def test_locked_order_read_after_a_concurrent_status_change(raw_pg):
         orders.set_order_status(s, number, "Cancelled")
         b = threading.Thread(target=station_b)
         b.start()
-        _wait_until_blocked(raw_pg)
+        wait_until_blocked(raw_pg)
     b.join(30)
     assert seen == {"status": "Cancelled"}

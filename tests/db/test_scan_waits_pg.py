@@ -9,7 +9,6 @@ round trip), each read must come after its lock and see the other station's chan
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,6 +17,7 @@ from app.domain import fulfilment, history, orders
 from app.domain.errors import DomainError
 from app.domain.unit_corrections import Correction, correct_unit
 from app.models import Commitment, UnitEvent
+from tests.db.pg_waits import active_commitments, wait_until_blocked
 from tests.dbfixtures import make_imei, receive
 
 pytestmark = pytest.mark.postgres
@@ -26,21 +26,6 @@ pytestmark = pytest.mark.postgres
 def _new_order(db, qty=1, sku="S"):
     with db.sessions.begin() as s:
         return orders.create_direct_order(s, "Waiter", [orders.LineRequest(qty, sku=sku)])[0].number
-
-
-def _wait_until_blocked(db, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    with db.engine.connect() as conn:
-        while time.monotonic() < deadline:
-            waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
-                                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"))
-            conn.rollback()  # pg_stat_activity is read once per transaction: a new one sees B arrive
-            if waiting:
-                return
-            time.sleep(0.02)
-        seen = conn.execute(text("SELECT pid, state, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
-                                 "WHERE datname = current_database()")).all()
-    raise AssertionError(f"the second station's scan never waited for a lock: {seen}")
 
 
 def _scan_waiting_on(db, hold, number, code):
@@ -62,18 +47,10 @@ def _scan_waiting_on(db, hold, number, code):
         hold(s)
         b = threading.Thread(target=station_b)
         b.start()
-        _wait_until_blocked(db)
+        wait_until_blocked(db)
     b.join(30)
     assert not b.is_alive()
     return outcome["result"]
-
-
-def _active(db, **where):
-    with db.reads() as s:
-        stmt = select(func.count(Commitment.id)).where(Commitment.active.is_(True))
-        for key, value in where.items():
-            stmt = stmt.where(getattr(Commitment, key) == value)
-        return s.scalar(stmt)
 
 
 def test_unit_committed_elsewhere_while_the_scan_waits(pg_db):
@@ -83,7 +60,7 @@ def test_unit_committed_elsewhere_while_the_scan_waits(pg_db):
     result = _scan_waiting_on(pg_db, lambda s: fulfilment.commit_unit(s, first, code), second, code)
     assert result[:2] == ("refused", fulfilment.ALREADY_COMMITTED), result
     assert f"order {first}" in result[2]
-    assert _active(pg_db, unit_id=unit_id) == 1
+    assert active_commitments(pg_db, unit_id=unit_id) == 1
 
 
 def test_unit_shipped_on_another_order_while_the_scan_waits(pg_db):
@@ -95,7 +72,7 @@ def test_unit_shipped_on_another_order_while_the_scan_waits(pg_db):
     result = _scan_waiting_on(pg_db, lambda s: fulfilment.ship_order(s, first, "TRK-1", "UPS"), second, code)
     assert result[:2] == ("refused", fulfilment.ALREADY_SHIPPED), result
     assert first in result[2]
-    assert _active(pg_db, unit_id=unit_id) == 0
+    assert active_commitments(pg_db, unit_id=unit_id) == 0
 
 
 def test_unit_regraded_while_the_scan_waits(pg_db):
@@ -105,7 +82,7 @@ def test_unit_regraded_while_the_scan_waits(pg_db):
     result = _scan_waiting_on(pg_db, lambda s: correct_unit(s, code, Correction(grade="B")), number, code)
     assert result[:2] == ("refused", fulfilment.NO_MATCHING_LINE), result
     assert "grade B" in result[2]
-    assert _active(pg_db, unit_id=unit_id) == 0
+    assert active_commitments(pg_db, unit_id=unit_id) == 0
 
 
 def test_order_cancelled_while_the_scan_waits(pg_db):
@@ -115,7 +92,7 @@ def test_order_cancelled_while_the_scan_waits(pg_db):
     result = _scan_waiting_on(pg_db, lambda s: orders.set_order_status(s, number, "Cancelled"), number, code)
     assert result[:2] == ("refused", fulfilment.ORDER_CLOSED), result
     assert "Cancelled" in result[2]
-    assert _active(pg_db) == 0
+    assert active_commitments(pg_db) == 0
 
 
 def test_last_place_on_the_line_taken_while_the_scan_waits(pg_db):
@@ -128,7 +105,7 @@ def test_last_place_on_the_line_taken_while_the_scan_waits(pg_db):
     result = _scan_waiting_on(pg_db, lambda s: fulfilment.commit_unit(s, number, codes[1]), number, codes[2])
     assert result[:2] == ("refused", fulfilment.LINE_COMPLETE), result
     assert "(2/2)" in result[2]
-    assert _active(pg_db) == 2
+    assert active_commitments(pg_db) == 2
 
 
 def test_a_place_freed_while_the_scan_waits_is_filled(pg_db):
@@ -140,7 +117,7 @@ def test_a_place_freed_while_the_scan_waits_is_filled(pg_db):
         fulfilment.commit_unit(s, number, codes[0])
     result = _scan_waiting_on(pg_db, lambda s: fulfilment.uncommit_unit(s, number, codes[0]), number, codes[1])
     assert result == ("ok", 1, 1), result
-    assert _active(pg_db) == 1
+    assert active_commitments(pg_db) == 1
 
 
 def test_a_committed_scan_writes_its_commitment_and_its_history_once(pg_db):
@@ -175,7 +152,7 @@ def test_commitment_written_by_a_path_that_skips_the_unit_lock_is_still_refused(
     result = _scan_waiting_on(pg_db, write_behind_the_lock, second, code)
     assert result[:2] == ("refused", fulfilment.ALREADY_COMMITTED), result
     assert "committed" in result[2]
-    assert _active(pg_db, unit_id=unit_id) == 1
+    assert active_commitments(pg_db, unit_id=unit_id) == 1
     with pg_db.reads() as s:
         assert s.scalar(select(func.count(UnitEvent.id)).where(UnitEvent.unit_id == unit_id,
                                                                UnitEvent.kind == history.COMMITTED)) == 0
