@@ -143,7 +143,7 @@ def forget_through(db, last_id: int, rows: int) -> bool:
     goes in steps. On PostgreSQL it is one DELETE, undone if it counts another number."""
     if db.is_sqlite:
         with db.reads() as session:
-            if session.scalar(select(func.count(PendingPush.id)).where(PendingPush.id <= last_id)) != rows:
+            if count_through(session, last_id) != rows:
                 return False
         while True:
             with db.sessions.begin() as session:
