@@ -24,6 +24,7 @@ from app.db import Database, open_database, sqlite_path
 from app.domain import csv_import, fulfilment, quantities
 from app.domain.errors import ScanRefused
 from app.domain.quantities import Scope
+from app.domain.scan_transaction import scanning
 from app.models import InventoryStatus
 
 from bench.build import IMPORT_TAC_BASE, _fast_luhn
@@ -239,7 +240,7 @@ def run_scans(db: Database, scans: list[PlannedScan], full_lines: list[tuple], a
     for scan in scans + extra:
         t0 = time.perf_counter()
         try:
-            with db.sessions.begin() as s:
+            with scanning(db) as s:
                 verdict = fulfilment.commit_unit(s, scan.order_number, scan.code)
             outcome = "ok"
         except ScanRefused as exc:
@@ -400,7 +401,7 @@ def scans_during_import(db: Database, csv_text: str, planned: list[PlannedScan])
                 break
             started = time.perf_counter()
             try:
-                with db.sessions.begin() as s:
+                with scanning(db) as s:
                     fulfilment.commit_unit(s, scan.order_number, scan.code)
                 times.append(time.perf_counter() - started)
             except ScanRefused as exc:

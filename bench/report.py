@@ -41,8 +41,10 @@ ROWS = [
 ]
 
 
-# PRODUCT.md's PostgreSQL targets where they differ from SQLite's.
-PG_TARGETS = {"scan_verdict_p95_ms": ("<=", 10), "import_{import_rows}_units_s": ("<=", 15)}
+# PRODUCT.md's PostgreSQL targets where they differ from SQLite's. A refusal is a scan verdict too:
+# PRODUCT.md's 10 ms for PostgreSQL applies to it (SQLite's 5 ms is this bench's own, looser than 3).
+PG_TARGETS = {"scan_verdict_p95_ms": ("<=", 10), "scan_refusal_p95_ms": ("<=", 10),
+              "import_{import_rows}_units_s": ("<=", 15)}
 
 
 def machine() -> dict:

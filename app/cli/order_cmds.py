@@ -7,6 +7,7 @@ import sys
 from app.cli.common import database, print_json_list, publish
 from app.domain import addresses, fulfilment, orders
 from app.domain.errors import ScanRefused
+from app.domain.scan_transaction import scanning
 from app.domain.orders_view import iter_order_rows
 
 
@@ -83,7 +84,7 @@ def cmd_fulfil(args) -> int:
     failed = 0
     for code in args.scan:
         try:
-            with db.sessions.begin() as s:
+            with scanning(db) as s:
                 verdict = fulfilment.commit_unit(s, args.number, code)
             publish(verdict.changes)
             print(f"OK {verdict.message}")

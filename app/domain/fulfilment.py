@@ -22,6 +22,7 @@ from app.domain.station import Actor, current_actor
 from app.models import Commitment, InventoryStatus, Order, OrderLine, OutboxMessage, Unit, UnitEvent, Variation
 from app.models.base import utcnow
 from app.domain.permissions import Permission, must_ask_users_exist, require, require_knowing
+from app.domain.scan_transaction import note_written
 from app.domain.dates import counted, day
 
 # The checks, in the order the packing station applies them.
@@ -198,6 +199,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
 def _write_commitment(session: Session, postgres: bool, unit: _ScannedUnit, line: _Line, order_id: int, number: str,
                       actor: Actor) -> set[int]:
     """The commitment and its history line; returns the variations carrying the line's SKU."""
+    note_written(session)  # a refusal from here on (the unique index) rolls the scan back
     at = scan_sql.stamp(session, utcnow())
     commit = dict(unit_id=unit.id, line_id=line.id, order_id=order_id, active=True, at=at, station=actor.station)
     event = dict(kind=history.COMMITTED, detail=f"order {number}", operator=actor.operator)

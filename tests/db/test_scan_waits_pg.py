@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from app.domain import fulfilment, history, orders
 from app.domain.errors import DomainError
+from app.domain.scan_transaction import scanning
 from app.domain.unit_corrections import Correction, correct_unit
 from app.models import Commitment, UnitEvent
 from tests.db.pg_waits import active_commitments, wait_until_blocked
@@ -35,7 +36,7 @@ def _scan_waiting_on(db, hold, number, code):
 
     def station_b():
         try:
-            with db.sessions.begin() as s:
+            with scanning(db) as s:  # the packing station's transaction
                 verdict = fulfilment.commit_unit(s, number, code)
             outcome["result"] = ("ok", verdict.scanned, verdict.wanted)
         except DomainError as exc:

@@ -26,6 +26,7 @@ from app.domain import fulfilment, packing_query
 from app.domain.changes import Changes
 from app.domain.errors import DomainError, ScanRefused
 from app.domain.packing_query import OrderDetail, OrderRow
+from app.domain.scan_transaction import scanning
 from app.integrations.shipstation import status as shipstation_status
 from app.integrations.shipstation.packing import ship_at_packing
 from app.integrations.shipstation.status import OrderShipping
@@ -221,7 +222,7 @@ class PackingTab(QWidget):
         def work() -> Any:
             started = time.perf_counter()
             try:
-                with db.sessions.begin() as session:
+                with scanning(db) as session:
                     if not code.isdigit():
                         other = packing_query.order_id_for(session, code)
                         if other is not None:  # a packing slip's order barcode: open that order instead
