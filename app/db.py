@@ -199,7 +199,7 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     reads: sessionmaker[Session]
-    read_engine: Engine | None = None  # the reads' own pool (PostgreSQL); None: `engine`'s
+    read_engine: Engine  # what `reads` run on: `engine` itself on SQLite, a pool of its own on PostgreSQL
 
     @property
     def is_sqlite(self) -> bool:
@@ -207,7 +207,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.read_engine is not None and self.read_engine is not self.engine:
+        if self.read_engine is not self.engine:
             self.read_engine.dispose()
 
 

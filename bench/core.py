@@ -92,7 +92,7 @@ class _Capture:
 
 def explain_quantities(db: Database, scope: Scope | None = None) -> tuple[str, list[str]]:
     """The plan of the grouped calculated-quantity statement (all listings)."""
-    with _Capture(db.engine) as cap, db.reads() as s:
+    with _Capture(db.read_engine) as cap, db.reads() as s:
         quantities.calculated_quantities(s, scope=scope)
     statement, params = next((st, p) for st, p in cap.seen if "listing_match" in st)
     raw = db.engine.raw_connection()

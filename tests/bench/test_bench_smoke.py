@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 from bench.__main__ import main, parse_args, run
 
 KEYS = (
@@ -42,6 +44,21 @@ def test_bench_smoke(tmp_path):
     assert results["scans"]["after_scan"]["n"] == scans["ok"]["n"]
     assert results["quantities_plan_uses_status_index"] is True
     assert not db.exists()  # removed without --keep
+
+
+@pytest.mark.postgres
+def test_bench_smoke_on_postgresql(tmp_path, pg_database_url):
+    """The same run on PostgreSQL, where reads have a pool of their own: every key is there."""
+    out = tmp_path / "bench.json"
+    assert main(["--units", "2000", "--variations", "200", "--listings", "50", "--import-rows", "1000",
+                 "--scans", "60", "--db", pg_database_url, "--json", str(out), "--quiet"]) == 0
+    results = json.loads(out.read_text())
+    for key in KEYS:
+        value = results["pg_" + key]
+        assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
+    assert results["pg_scans"]["unexpected"] == []
+    assert results["pg_quantities_plan"]  # the statement was caught on the reads' own pool
+    assert results["pg_durability"]["fsync"] in ("on", "off")  # recorded (the test cluster runs without)
 
 
 def test_bench_keys_get_pg_prefix_on_postgresql(monkeypatch):
