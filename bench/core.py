@@ -95,7 +95,7 @@ def explain_quantities(db: Database, scope: Scope | None = None) -> tuple[str, l
     with _Capture(db.read_engine) as cap, db.reads() as s:
         quantities.calculated_quantities(s, scope=scope)
     statement, params = next((st, p) for st, p in cap.seen if "listing_match" in st)
-    raw = db.engine.raw_connection()
+    raw = db.read_engine.raw_connection()
     try:
         cur = raw.cursor()
         if db.is_sqlite:

@@ -27,7 +27,6 @@ def scanning(db: Database) -> Iterator[Session]:
     """`with scanning(db) as session:` — like `db.sessions.begin()`, but a refusal that wrote
     nothing ends with COMMIT on PostgreSQL (see the module's text)."""
     session = db.sessions()
-    event.listen(session, "after_flush", _flushed)
     try:
         session.begin()
         try:
@@ -52,7 +51,9 @@ def note_written(session: Session) -> None:
     session.info["wrote"] = True
 
 
+@event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context) -> None:
+    """Every session that flushed has written (once, at import: not a listener per scan)."""
     note_written(session)
 
 
