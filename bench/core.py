@@ -94,7 +94,7 @@ def explain_quantities(db: Database, scope: Scope | None = None) -> tuple[str, l
     """The plan of the grouped calculated-quantity statement (all listings)."""
     with _Capture(db.read_engine) as cap, db.reads() as s:
         quantities.calculated_quantities(s, scope=scope)
-    statement, params = next((st, p) for st, p in cap.seen if "listing_match" in st)
+    statement, params = next((st, p) for st, p in cap.seen if "remaining AS" in st)
     raw = db.read_engine.raw_connection()
     try:
         cur = raw.cursor()

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.domain import fulfilment, orders, quantities, reference, settings
+from app.domain import catalog, fulfilment, orders, quantities, reference, settings
 from app.domain.quantities import calculated_quantities, match_set_quantity
 from app.models import Listing, Setting, Unit
 from tests.dbfixtures import PIXEL, make_imei, receive
@@ -159,6 +159,32 @@ def test_sku_lines_several_variations_can_fill(db):
     with db.reads() as s:
         assert match_set_quantity(s, {vid(db, a[0]), vid(db, b[0])}) == (5, 2)
         assert match_set_quantity(s, set()) == (0, 0)
+
+
+def test_sku_mode_a_line_counts_once_for_each_listing_it_can_fill(db):
+    """SKU mode, all listings at once and one at a time: a line's demand reaches every listing whose
+    SKU it names or whose SKU its variation carries, once per listing however it matches."""
+    put(db, "catalog.sku_unique", False)
+    a = stock(db, 3, 1, grade="A", sku="SA")
+    b = stock(db, 2, 10, grade="B", sku="SB")
+    va, vb = vid(db, a[0]), vid(db, b[0])
+    la, la2, lb, lc = add_listing(db, "SA"), add_listing(db, " sa "), add_listing(db, "SB"), add_listing(db, "SC")
+    new_order(db, orders.LineRequest(1, variation_id=va, sku="sa"))  # both ways to SA: counted once
+    new_order(db, orders.LineRequest(2, variation_id=va, sku="SB"))  # variation's SKU and the named one
+    assert q(db, la) == q(db, la2) == (3, 3, 0)  # two listings of one SKU each see all of its demand
+    assert q(db, lb) == (2, 2, 0)
+    assert q(db, lc) == (0, 0, None)
+    with db.sessions.begin() as s:
+        catalog.assign_sku(s, [va], "SC")  # the variation now carries SC: its units and its lines follow
+    assert q(db, la) == (0, 0, None)  # no variation carries SA any more: nothing to list
+    assert q(db, lc) == (3, 3, 0)
+    assert q(db, lb) == (2, 2, 0)
+    with db.sessions.begin() as s:
+        catalog.assign_sku(s, [vb], None)  # no SKU: its units count for no SKU listing
+    assert q(db, lb) == (0, 0, None)
+    b2 = stock(db, 1, 20, grade="C", sku="sb")  # another variation takes up SB: the named line wants it
+    assert q(db, lb) == (1, 2, 0)
+    assert len(b2) == 1
 
 
 def test_variation_line_demand_only_for_its_variation(db):
