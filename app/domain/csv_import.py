@@ -84,9 +84,20 @@ class ImportPlan:
     skus: dict[tuple, str]
     new_products: int = 0
     new_variations: int = 0
+    _by_variation: dict[tuple, _Row] | None = field(default=None, repr=False)
 
     def key_of(self, row: _Row) -> tuple:
         return (self.products[row.variation_key[0]], row.grade_id, row.variation_key[2])
+
+    def by_variation(self) -> dict[tuple, _Row]:
+        """The first row of each variation the file names, by (product, grade, condition key).
+        A pass over every row, kept: call it before a write transaction, not inside one."""
+        if self._by_variation is None:
+            found: dict[tuple, _Row] = {}
+            for row in self.rows:
+                found.setdefault(row.variation_key, row)
+            self._by_variation = found
+        return self._by_variation
 
 
 @dataclass(frozen=True)
