@@ -139,7 +139,7 @@ def commit_unit(session: Session, order_number: str, raw_code: str, *, actor: Ac
         users_exist, order, unit_row, line_rows = _read_locked(session, typed_number, code)
         require_knowing(Permission.PACK, users_exist)
     else:  # the unit and the lines are read below, only when the checks get that far
-        require(session, Permission.PACK)
+        require_knowing(Permission.PACK, lambda: bool(scan_sql.run(session, scan_sql.USERS_EXIST).scalar()))
         order = scan_sql.run(session, scan_sql.ORDER, number=typed_number).first()
     if order is None:
         raise NotFound(f"There is no order {order_number}.", reason="unknown_order")

@@ -113,3 +113,41 @@ def test_a_refusal_after_a_write_keeps_nothing(db):
                 raise ScanRefused("refused after a write", reason="test")
         with db.reads() as s:
             assert s.scalar(select(func.count()).select_from(Setting)) == count, how
+
+
+
+def test_a_unique_index_refusal_through_the_driver_is_the_station_s_refusal_and_keeps_nothing(sqlite_db, monkeypatch):
+    """On SQLite the scan's statements go straight to the driver (scan_sql.run). A unique violation
+    there must still come back as the station's refusal ("just committed at another station"), not
+    as a driver error, and leave neither the commitment nor its history line.
+
+    SQLite's write lock makes the real race impossible, so the scan is shown the unit as free
+    (its read answering as if it came before the other station's commit): the fault shape only."""
+    db = sqlite_db
+    code = make_imei(901)
+    receive(db, code, sku="S")
+    first, second = _order(db, 1), _order(db, 1)
+    _scan(db, first, code)
+    before = _traces(db)
+    real_run = fulfilment.scan_sql.run
+
+    class _SeenFree:
+        def __init__(self, row):
+            self._row = row[:-2] + (None,) + row[-1:]  # no active commitment on the unit
+
+        def first(self):
+            return self._row
+
+    def run(session, sql, **params):
+        rows = real_run(session, sql, **params)
+        return _SeenFree(rows.first()) if sql is fulfilment.scan_sql.UNIT else rows
+
+    monkeypatch.setattr(fulfilment.scan_sql, "run", run)
+    with pytest.raises(ScanRefused) as refused:
+        _scan(db, second, code)
+    monkeypatch.undo()
+    assert refused.value.reason == fulfilment.ALREADY_COMMITTED
+    assert "just committed at another station" in str(refused.value)
+    assert _traces(db) == before
+    with pytest.raises(ScanRefused, match=f"already committed to order {first}"):
+        _scan(db, second, code)  # and the next scan reads it as it is
