@@ -13,6 +13,7 @@ transaction (tests, demo and bench data).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Callable, Iterable
@@ -84,20 +85,18 @@ class ImportPlan:
     skus: dict[tuple, str]
     new_products: int = 0
     new_variations: int = 0
-    _by_variation: dict[tuple, _Row] | None = field(default=None, repr=False)
 
     def key_of(self, row: _Row) -> tuple:
         return (self.products[row.variation_key[0]], row.grade_id, row.variation_key[2])
 
+    @cached_property
     def by_variation(self) -> dict[tuple, _Row]:
         """The first row of each variation the file names, by (product, grade, condition key).
-        A pass over every row, kept: call it before a write transaction, not inside one."""
-        if self._by_variation is None:
-            found: dict[tuple, _Row] = {}
-            for row in self.rows:
-                found.setdefault(row.variation_key, row)
-            self._by_variation = found
-        return self._by_variation
+        A pass over every row, kept: read it before a write transaction, not inside one."""
+        found: dict[tuple, _Row] = {}
+        for row in self.rows:
+            found.setdefault(row.variation_key, row)
+        return found
 
 
 @dataclass(frozen=True)

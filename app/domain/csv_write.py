@@ -63,7 +63,7 @@ def _products(session: Session, keys) -> dict[tuple, int]:
 
 def write_catalog(session: Session, plan, written: Written) -> None:
     """New products, variations and their condition links; fills plan.products / plan.variations."""
-    firsts = plan.by_variation()
+    firsts = plan.by_variation
     new_products = sorted({key[0] for key in firsts} - set(plan.products))
     if new_products:
         session.execute(insert(Product), [dict(zip(PRODUCT_FIELDS, p)) for p in new_products])
@@ -197,7 +197,7 @@ def write_in_steps(db, plan, now: datetime, actor: Actor, progress: Progress | N
     Between batches, writers waiting in this process go first; others get a pause now and then.
     One connection writes every batch; set up for it (sqlite_bulk.py)."""
     queue = write_queue(db.url)
-    plan.by_variation()  # a pass over every row (~0.1 s at 100,000): not while holding the write lock
+    _ = plan.by_variation  # a pass over every row (~0.1 s at 100,000): not while holding the write lock
     with db.engine.connect() as conn, BulkWriter(db.engine, conn.connection.driver_connection) as bulk:
         with Session(bind=conn) as session, session.begin():
             write_catalog(session, plan, written)

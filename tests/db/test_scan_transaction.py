@@ -115,7 +115,6 @@ def test_a_refusal_after_a_write_keeps_nothing(db):
             assert s.scalar(select(func.count()).select_from(Setting)) == count, how
 
 
-
 def test_a_unique_index_refusal_through_the_driver_is_the_station_s_refusal_and_keeps_nothing(sqlite_db, monkeypatch):
     """On SQLite the scan's statements go straight to the driver (scan_sql.run). A unique violation
     there must still come back as the station's refusal ("just committed at another station"), not

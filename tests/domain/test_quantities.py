@@ -182,9 +182,8 @@ def test_sku_mode_a_line_counts_once_for_each_listing_it_can_fill(db):
     with db.sessions.begin() as s:
         catalog.assign_sku(s, [vb], None)  # no SKU: its units count for no SKU listing
     assert q(db, lb) == (0, 0, None)
-    b2 = stock(db, 1, 20, grade="C", sku="sb")  # another variation takes up SB: the named line wants it
+    stock(db, 1, 20, grade="C", sku="sb")  # another variation takes up SB: the named line wants it
     assert q(db, lb) == (1, 2, 0)
-    assert len(b2) == 1
 
 
 def test_variation_line_demand_only_for_its_variation(db):
