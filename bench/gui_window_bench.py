@@ -4,8 +4,9 @@ on, scans back to back at a packer's pace — then the same while a CSV import r
 
     python -m bench.gui_window_bench DB_URL [--scans 200] [--import-rows 100000] [--pace-ms 333]
 
-Each scan is 15 digit key presses and an Enter, 4 ms apart as a USB scanner sends them, through the
-real application-wide wedge filter, the main window's scan router and the packing tab. A new scan
+Each scan is 15 digit keys and an Enter, delivered by Qt itself as it delivers a USB scanner's input
+(each key's ShortcutOverride, press and release, back to back), through the real application-wide
+wedge filter, the main window's scan router and the packing tab. A new scan
 starts every PACE ms whether the last verdict came or not (the packer does not wait); each scan's
 clock runs from its first key event to its own verdict on the banner, repainted.
 

@@ -18,7 +18,6 @@ class PacedScanner:
         self.answered: dict[str, tuple[str, float]] = {}
         self.commits: list[float] = []
         self.commit_of: dict[str, float] = {}
-        self._timestamp = 10_000_000
         window.packing.verdict_shown.connect(self._on_verdict)
 
     def _on_verdict(self, kind: str, text: str) -> None:
@@ -32,20 +31,15 @@ class PacedScanner:
             self.commit_of[code] = packing.last_commit_ms
 
     def send(self, code: str) -> None:
-        from PySide6.QtCore import QEvent, Qt
-        from PySide6.QtGui import QKeyEvent
-        from PySide6.QtWidgets import QApplication
+        """The scanner's keystrokes, one Python call: Qt delivers them itself, as it does the
+        platform's input (each key's ShortcutOverride, press and release, spontaneous, through the
+        application's event filters and up the focus widget's parents). Sent one event at a time
+        from Python instead, every key added a hand-over of Python's interpreter lock between the
+        bench and the window's busy threads that a real scanner's input does not cost."""
+        from PySide6.QtTest import QTest
 
-        self._timestamp += 2000
-        ts = self._timestamp
         self.started[code] = time.perf_counter()
-        for ch in code + "\r":
-            key = Qt.Key.Key_Return.value if ch == "\r" else ord(ch.upper())  # Qt's key codes are ASCII here
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "" if ch == "\r" else ch)
-                event.setTimestamp(ts)
-                QApplication.sendEvent(self.target, event)
-            ts += 4
+        QTest.keyClicks(self.target, code + "\r")
 
     def paced(self, codes: list[str], pace_ms: int, keep_going=lambda: True, timeout_s: float = 60.0) -> list[str]:
         """Scan codes every pace_ms while keep_going(); wait for their verdicts. Returns the codes sent."""

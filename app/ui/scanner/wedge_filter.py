@@ -28,6 +28,8 @@ _KEY_TERMINATORS = {
     Qt.Key.Key_Enter.value: "\r",  # the keypad Enter some scanners send
     Qt.Key.Key_Tab.value: "\t",
 }
+_SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
+_CLAIMED = (QEvent.Type.KeyPress, _SHORTCUT_OVERRIDE)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class WedgeScanFilter(QObject):
         self._guard = RepeatGuard(self._settings.repeat_window_ms)
         self._snapshot: _EditorSnapshot | None = None
         self._last_seen: tuple[tuple[object, ...], QWidget] | None = None
+        self._zone_known: tuple[int, bool] | None = None  # (widget address, in a no-scan zone) for this burst
 
     @property
     def settings(self) -> ScannerSettings:
@@ -115,19 +118,23 @@ class WedgeScanFilter(QObject):
         self._snapshot = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Called for every event to every object in the app, and for a keystroke once more for each
+        # parent it climbs to unaccepted (about ten times on the packing tab): the common answers come
+        # first and cheapest. Each call is also a pass of Python's interpreter lock, which a busy
+        # thread beside the window can hold for up to a millisecond (app/threads.py).
+        if not isinstance(event, QKeyEvent):
+            return False
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        if kind not in _CLAIMED:
             return False
         # The window (a QWindow) sees key events before its focus widget does; only widgets count.
-        if not isinstance(watched, QWidget) or not isinstance(event, QKeyEvent):
+        if not isinstance(watched, QWidget) or self._is_propagation(watched, event, kind):
             return False
-        if self._is_propagation(watched, event):
-            return False
-        if _is_no_scan_zone(watched):
+        if self._in_no_scan_zone(watched):
             self._decoder.reset()
             self._snapshot = None
             return False
-        if kind == QEvent.Type.ShortcutOverride:
+        if kind == _SHORTCUT_OVERRIDE:
             return self._on_shortcut_override(watched, event)
         return self._on_key_press(watched, event)
 
@@ -176,21 +183,14 @@ class WedgeScanFilter(QObject):
             return True
         return False
 
-    def _is_propagation(self, widget: QWidget, event: QKeyEvent) -> bool:
+    def _is_propagation(self, widget: QWidget, event: QKeyEvent, kind: QEvent.Type) -> bool:
         """True if this is an event we already saw, now passed on to a parent widget.
 
         An application filter sees an unaccepted key event again for each parent. Event
-        objects are often reused at the same address, so compare the event's content and
+        objects are often reused at the same address, so compare the event's content too and
         require the new receiver to be an ancestor of the one that saw it first.
         """
-        fingerprint = (
-            event.type(),
-            event.timestamp(),
-            event.key(),
-            event.text(),
-            event.modifiers(),
-            shiboken6.getCppPointer(event)[0],
-        )
+        fingerprint = (shiboken6.getCppPointer(event)[0], event.timestamp(), kind, event.key())
         last = self._last_seen
         if last is not None and last[0] == fingerprint and shiboken6.isValid(last[1]):
             # isAncestorOf() is also true for the widget itself, which is a new keystroke.
@@ -198,6 +198,16 @@ class WedgeScanFilter(QObject):
                 return True
         self._last_seen = (fingerprint, widget)
         return False
+
+    def _in_no_scan_zone(self, widget: QWidget) -> bool:
+        """`_is_no_scan_zone`, asked once per burst: the rest of a burst's keys go to the same widget."""
+        pointer = shiboken6.getCppPointer(widget)[0]
+        known = self._zone_known
+        if known is not None and known[0] == pointer and self._decoder.in_burst():
+            return known[1]
+        answer = _is_no_scan_zone(widget)
+        self._zone_known = (pointer, answer)
+        return answer
 
 
 def _key_chars(event: QKeyEvent) -> str:
