@@ -130,7 +130,7 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
     conditions = condition_codes(session, ids)
     counts: dict[int, dict[int, int]] = {}
     committed: dict[int, int] = {}
-    active = (Commitment.unit_id == Unit.id) & Commitment.active.is_(True)  # at most one per unit
+    active = (Commitment.unit_id == Unit.id) & Commitment.active  # at most one per unit (the partial unique index)
     for vid, status_id, n, on_orders in session.execute(
         select(Unit.variation_id, Unit.status_id, func.count(), func.count(Commitment.id))
         .outerjoin(Commitment, active)
@@ -141,15 +141,17 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
             counts.setdefault(vid, {})[status_id] = n - on_orders
         if on_orders:
             committed[vid] = committed.get(vid, 0) + on_orders
+    grades = dict(session.execute(select(Grade.id, Grade.name)).all())
+    batch = session.execute(select(Variation.id, Variation.product_id, Variation.grade_id, Variation.sku)
+                            .where(Variation.id.in_(ids))).all()
+    # The batch's products by key, asked apart: joined in one statement, PostgreSQL hashed all
+    # 20,000 products for 200 rows (10 of the statement's 11 ms).
+    names = dict(session.execute(select(Product.id, _product_text())
+                                 .where(Product.id.in_({product_id for _, product_id, _, _ in batch}))).all())
     rows: dict[int, CatalogRow] = {}
-    for vid, product, grade, sku in session.execute(
-        select(Variation.id, _product_text(), Grade.name, Variation.sku)
-        .join(Product, Product.id == Variation.product_id)
-        .join(Grade, Grade.id == Variation.grade_id)
-        .where(Variation.id.in_(ids))
-    ):
-        rows[vid] = CatalogRow(vid, " ".join(product.split()), grade, tuple(conditions.get(vid, ())), sku,
-                               counts.get(vid, {}), committed.get(vid, 0))
+    for vid, product_id, grade_id, sku in batch:
+        rows[vid] = CatalogRow(vid, " ".join(names[product_id].split()), grades[grade_id], tuple(conditions.get(vid, ())),
+                               sku, counts.get(vid, {}), committed.get(vid, 0))
     return rows
 
 
