@@ -115,9 +115,6 @@ class WedgeDecoder:
         """The characters of the burst in progress."""
         return "".join(self._burst)
 
-    def in_burst(self) -> bool:
-        return bool(self._burst)
-
     def reset(self) -> None:
         self._burst.clear()
 

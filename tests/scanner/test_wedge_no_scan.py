@@ -63,3 +63,17 @@ def test_scanned_codes_are_logged_at_debug_only(qtbot, scan_filter, window, capl
     assert [r for r in caplog.records if IMEI in r.getMessage()]  # it is logged, for debugging
     loud = [r for r in caplog.records if IMEI in r.getMessage() and r.levelno >= logging.INFO]
     assert loud == []
+
+
+def test_a_field_marked_no_scan_between_two_bursts_keeps_the_second(qtbot, scan_filter, window) -> None:
+    # The filter asks whether a field is a no-scan zone once per burst: the next burst asks again.
+    field = _field(window)
+    clock = Clock()
+    with qtbot.waitSignal(scan_filter.code_scanned, timeout=1000) as blocker:
+        scan(field, IMEI, clock)
+    assert blocker.args == [IMEI] and field.text() == ""
+    field.setProperty(NO_SCAN_PROPERTY, True)  # e.g. the field turned into a PIN field
+    with qtbot.assertNotEmitted(scan_filter.code_scanned):
+        with qtbot.waitSignal(field.returnPressed, timeout=1000):
+            type_text(field, PASSWORD + "\r", clock, SCANNER_GAP_MS)
+    assert field.text() == PASSWORD

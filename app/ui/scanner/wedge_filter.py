@@ -130,7 +130,7 @@ class WedgeScanFilter(QObject):
         # The window (a QWindow) sees key events before its focus widget does; only widgets count.
         if not isinstance(watched, QWidget) or self._is_propagation(watched, event, kind):
             return False
-        if self._in_no_scan_zone(watched):
+        if self._in_no_scan_zone(watched, event):
             self._decoder.reset()
             self._snapshot = None
             return False
@@ -199,11 +199,12 @@ class WedgeScanFilter(QObject):
         self._last_seen = (fingerprint, widget)
         return False
 
-    def _in_no_scan_zone(self, widget: QWidget) -> bool:
-        """`_is_no_scan_zone`, asked once per burst: the rest of a burst's keys go to the same widget."""
+    def _in_no_scan_zone(self, widget: QWidget, event: QKeyEvent) -> bool:
+        """`_is_no_scan_zone`, asked once per burst: the rest of a burst's keys, at scanner speed,
+        go to the same widget (any other key asks again)."""
         pointer = shiboken6.getCppPointer(widget)[0]
         known = self._zone_known
-        if known is not None and known[0] == pointer and self._decoder.in_burst():
+        if known is not None and known[0] == pointer and self._decoder.is_fast(_timestamp_ms(event)):
             return known[1]
         answer = _is_no_scan_zone(widget)
         self._zone_known = (pointer, answer)
