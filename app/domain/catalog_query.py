@@ -150,7 +150,10 @@ def rows_for(session: Session, ids: list[int]) -> dict[int, CatalogRow]:
                                  .where(Product.id.in_({product_id for _, product_id, _, _ in batch}))).all())
     rows: dict[int, CatalogRow] = {}
     for vid, product_id, grade_id, sku in batch:
-        rows[vid] = CatalogRow(vid, " ".join(names[product_id].split()), grades[grade_id], tuple(conditions.get(vid, ())),
+        name, grade = names.get(product_id), grades.get(grade_id)
+        if name is None or grade is None:  # changed at another station between two statements (PostgreSQL
+            continue                       # reads each at its own moment): left out, as the join would
+        rows[vid] = CatalogRow(vid, " ".join(name.split()), grade, tuple(conditions.get(vid, ())),
                                sku, counts.get(vid, {}), committed.get(vid, 0))
     return rows
 
